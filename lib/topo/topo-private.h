@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/* Steps of topology finalisation, shared by the files of lib/topo/. */
+#ifndef IOK_TOPO_PRIVATE_H
+#define IOK_TOPO_PRIVATE_H
+
+#include "lib/private.h"
+
+#define IOK_CAP_ID_PCIX 0x07
+#define IOK_CAP_ID_EXP 0x10
+#define IOK_EXT_CAP_ID_ACS 0x000d
+#define IOK_EXT_CAP_ID_ARI 0x000e
+#define IOK_EXT_CAP_ID_SRIOV 0x0010
+
+void iok_format_bdf(char *buf, size_t len, uint32_t domain, uint8_t bus, uint8_t devfn);
+
+/* Header fields, capability positions: needs nothing but the function. */
+int iok_decode_early(struct iok_topo *topo, struct iok_dev *d);
+/* What depends on the upstream bridge: port type, visibility, cfg_size, ACS. */
+void iok_decode_late(struct iok_topo *topo, struct iok_dev *d);
+/* PCI_BUS_FLAGS_NO_EXTCFG of a bus whose bridge has been decoded. */
+void iok_bus_set_flags(struct iok_bus *b);
+/* Mark the VFs of every PF whose SR-IOV capability has VFs enabled. */
+int iok_find_vfs(struct iok_topo *topo);
+/* Turn buses that hold only VFs of a PF on another bus into virtual buses. */
+int iok_attach_vf_buses(struct iok_topo *topo);
+/* Header quirks: DMA aliases and bridge flags (spec groups 5). */
+int iok_header_quirks(struct iok_topo *topo, struct iok_dev *d);
+/* VMD domains and IOMMU coverage, once the order is known. */
+int iok_late_quirks(struct iok_topo *topo);
+/* Intel VMD endpoints, whose domains DMA as the endpoint itself. */
+bool iok_dev_is_vmd(const struct iok_dev *d);
+/* Whether a topology has a function captured with extended config space. */
+bool iok_topo_has_ext_dumps(struct iok_topo *topo);
+
+#endif
