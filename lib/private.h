@@ -170,6 +170,7 @@ struct iok_topo {
 	char *source;
 	bool live;
 	bool kernel_enumerated;	/* the input is what Linux enumerated */
+	bool has_ext_dumps;	/* some function was captured with 4 KiB */
 	struct iok_params params;
 	bool acs_final_default;
 

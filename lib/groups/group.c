@@ -235,8 +235,9 @@ static struct iok_group *group_new(struct iok_grouping *g)
 	unsigned int id;
 
 	/* An IDA: the lowest free ID (spec groups 8). */
-	for (id = 0; id < g->alloc_ids && g->by_id[id]; id++)
+	for (id = g->lowest_free; id < g->alloc_ids && g->by_id[id]; id++)
 		;
+	g->lowest_free = id + 1;
 	if (id >= g->alloc_ids) {
 		unsigned int n = g->alloc_ids ? g->alloc_ids * 2 : 64;
 		struct iok_group **p = realloc(g->by_id, n * sizeof(*p));
@@ -254,8 +255,13 @@ static struct iok_group *group_new(struct iok_grouping *g)
 	grp->id = id;
 	g->by_id[id] = grp;
 	g->nr_groups++;
-	for (pp = &g->first; *pp && (*pp)->id < (int)id; pp = &(*pp)->next)
-		;
+	if (!g->last || g->last->id < (int)id) {
+		pp = g->last ? &g->last->next : &g->first;
+		g->last = grp;
+	} else {
+		for (pp = &g->first; *pp && (*pp)->id < (int)id; pp = &(*pp)->next)
+			;
+	}
 	grp->next = *pp;
 	*pp = grp;
 	return grp;

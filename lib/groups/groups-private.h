@@ -38,7 +38,9 @@ struct iok_grouping {
 	struct dev_state *st;	/* indexed by iok_dev.index */
 	struct iok_group *first;
 	struct iok_group **by_id;
+	struct iok_group *last;	/* highest ID */
 	unsigned int nr_groups, alloc_ids;
+	unsigned int lowest_free; /* no ID below it is free */
 };
 
 static inline struct dev_state *S(const struct iok_grouping *g, const struct iok_dev *d)

@@ -96,7 +96,7 @@ static unsigned int cfg_size(struct iok_topo *topo, const struct iok_dev *d)
 	if (topo->kernel_enumerated && d->cfg_known == IOK_CFG_MAX)
 		return IOK_CFG_MAX;
 	if (topo->kernel_enumerated && d->cfg_known == 256 &&
-	    iok_topo_has_ext_dumps(topo))
+	    topo->has_ext_dumps)
 		return 256;
 	if (d->is_vf)
 		return IOK_CFG_MAX;

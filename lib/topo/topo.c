@@ -636,6 +636,7 @@ int iok_topo_finalize(struct iok_topo *topo)
 			return iok_fail(topo->ctx, -EINVAL, "%s: function appears twice in %s",
 					topo->sorted[i]->name, topo->source);
 
+	topo->has_ext_dumps = iok_topo_has_ext_dumps(topo);
 	for (i = 0; i < npci; i++) {
 		rc = iok_decode_early(topo, topo->sorted[i]);
 		if (rc)
