@@ -68,10 +68,18 @@ static void print_text(struct iok_topo *topo, const struct iok_grouping *g,
 	unsigned int i;
 	bool any = false;
 
-	printf("%s# %s, Linux %s rules, IOMMU %s, ACS %s%s\n", C_DIM, iok_topo_get_source(topo),
+	const char *cmdline = iok_topo_get_param(topo, "cmdline");
+	const char *ovr = iok_topo_get_param(topo, "acs_override");
+
+	printf("%s# %s, Linux %s rules, IOMMU %s, ACS %s", C_DIM, iok_topo_get_source(topo),
 	       iok_grouping_get_kernel(g), iok_topo_get_param(topo, "iommu"),
 	       strcmp(iok_topo_get_param(topo, "acs"), "final") ?
-	       "as firmware left it (kernel enabling applied)" : "as captured", C_RESET);
+	       "as firmware left it (kernel enabling applied)" : "as captured");
+	if (*cmdline)
+		printf(", cmdline '%s'", cmdline);
+	if (*ovr)
+		printf(", what-if pcie_acs_override=%s (out-of-tree patch)", ovr);
+	printf("%s\n", C_RESET);
 	iok_group_foreach(g, grp) {
 		if (!group_selected(o, grp))
 			continue;

@@ -21,6 +21,9 @@ struct json_object *cli_json_doc(struct iok_topo *topo, const struct iok_groupin
 	json_object_object_add(o, "source", json_object_new_string(iok_topo_get_source(topo)));
 	json_object_object_add(o, "iommu", json_object_new_string(iok_topo_get_param(topo, "iommu")));
 	json_object_object_add(o, "acs", json_object_new_string(iok_topo_get_param(topo, "acs")));
+	json_object_object_add(o, "cmdline", json_object_new_string(iok_topo_get_param(topo, "cmdline")));
+	json_object_object_add(o, "acs_override",
+			       json_object_new_string(iok_topo_get_param(topo, "acs_override")));
 	return o;
 }
 

@@ -42,6 +42,9 @@ void iok_log(struct iok_ctx *ctx, int prio, const char *file, int line,
 int iok_fail(struct iok_ctx *ctx, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Prepend "@prefix: " to the recorded message; returns @err. */
+int iok_fail_prefix(struct iok_ctx *ctx, int err, const char *prefix);
+
 #define dbg(ctx, ...) iok_log(ctx, IOK_LOG_DEBUG, __FILE__, __LINE__, __func__, __VA_ARGS__)
 #define info(ctx, ...) iok_log(ctx, IOK_LOG_INFO, __FILE__, __LINE__, __func__, __VA_ARGS__)
 #define warn(ctx, ...) iok_log(ctx, IOK_LOG_WARNING, __FILE__, __LINE__, __func__, __VA_ARGS__)

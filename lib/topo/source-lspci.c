@@ -288,8 +288,11 @@ static int lspci_load(struct iok_ctx *ctx, const char *file, struct iok_topo **o
 	if (!rc && iok_topo_count_devs(topo) != c.nr)
 		rc = iok_fail(ctx, -EINVAL, "%s: libpci read %u functions, the file has %u",
 			      file, iok_topo_count_devs(topo), c.nr);
-	if (!rc)
+	if (!rc) {
 		rc = iok_topo_finalize(topo);
+		if (rc)
+			iok_fail_prefix(ctx, rc, file);
+	}
 	if (rc) {
 		iok_topo_unref(topo);
 		return rc;

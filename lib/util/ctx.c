@@ -13,6 +13,24 @@ static void log_stderr(struct iok_ctx *ctx, int prio, const char *file,
 	fputc('\n', stderr);
 }
 
+int iok_fail_prefix(struct iok_ctx *ctx, int err, const char *prefix)
+{
+	char buf[sizeof(ctx->error)];
+	size_t n;
+
+	if (!ctx || !prefix)
+		return err;
+	n = strlen(prefix);
+	if (n + 2 >= sizeof(buf))
+		return err;
+	memcpy(buf, prefix, n);
+	memcpy(buf + n, ": ", 2);
+	memcpy(buf + n + 2, ctx->error, sizeof(buf) - n - 2);
+	buf[sizeof(buf) - 1] = 0;
+	memcpy(ctx->error, buf, sizeof(buf));
+	return err;
+}
+
 IOK_EXPORT int iok_new(struct iok_ctx **out)
 {
 	struct iok_ctx *ctx;
