@@ -103,6 +103,10 @@ static void print_text(struct iok_topo *topo, const struct iok_grouping *g,
 		cli_describe_dev(d, desc, sizeof(desc));
 		printf("\t%s %s (%s)\n", iok_dev_get_name(d), desc, ungrouped_reason(d, false));
 	}
+	if (!strcmp(iok_topo_get_param(topo, "iommu"), "none"))
+		printf("%sNote: no IOMMU translates DMA here, so Linux forms no groups; "
+		       "--iommu intel (or amd, arm, virtio) shows the groups it would form "
+		       "with one enabled.%s\n", C_YELLOW, C_RESET);
 	for (i = 0; i < nd; i++) {
 		if (!i)
 			printf("%sNote: the kernel's groups in /sys/kernel/iommu_groups differ from the "

@@ -92,8 +92,11 @@ void cli_describe_dev(const struct iok_dev *d, char *buf, size_t len)
 		snprintf(buf, len, "platform device");
 		return;
 	}
-	n = snprintf(buf, len, "%s [%04x]: %s %s [%04x:%04x]",
-		     cli_class_name(class, cls, sizeof(cls)), class >> 8,
+	cli_class_name(class, cls, sizeof(cls));
+	/* libpci already appends the code to a class it only half knows. */
+	if (!strstr(cls, "["))
+		snprintf(cls + strlen(cls), sizeof(cls) - strlen(cls), " [%04x]", class >> 8);
+	n = snprintf(buf, len, "%s: %s %s [%04x:%04x]", cls,
 		     cli_vendor_name(iok_dev_get_vendor(d), ven, sizeof(ven)),
 		     cli_device_name(iok_dev_get_vendor(d), iok_dev_get_device(d), dev, sizeof(dev)),
 		     iok_dev_get_vendor(d), iok_dev_get_device(d));
