@@ -38,7 +38,7 @@ int cli_parse(int argc, char **argv, const char *usage, const struct option *ext
 	for (i = 0; extra_long && extra_long[i].name && n < 63; i++)
 		longopts[n++] = extra_long[i];
 	memset(&longopts[n], 0, sizeof(longopts[n]));
-	snprintf(shortopts, sizeof(shortopts), "+S:k:jvh%s", extra_short ? extra_short : "");
+	snprintf(shortopts, sizeof(shortopts), "S:k:jvh%s", extra_short ? extra_short : "");
 
 	o->color = -1;
 	optind = 1;
