@@ -32,4 +32,36 @@ bool iok_dev_is_vmd(const struct iok_dev *d);
 /* Whether a topology has a function captured with extended config space. */
 bool iok_topo_has_ext_dumps(struct iok_topo *topo);
 
+/* ---- config-space synthesis (docs/topology-json.md) -------------------- */
+
+#define IOK_SYNTH_PCIE_POS 0x40
+#define IOK_SYNTH_PCIX_POS 0x60		/* 0x80 after a PCIe capability */
+#define IOK_SYNTH_EXT_POS 0x100
+#define IOK_SYNTH_EXT_STEP 0x40
+
+/* A function as described by hand; iok_synth_cfg() makes its bytes. */
+struct iok_synth {
+	uint16_t vendor, device, subvendor, subdevice;
+	uint32_t class;
+	uint8_t revision;
+	uint8_t layout;		/* 0 normal, 1 PCI-to-PCI bridge, 2 CardBus */
+	bool multifunction;
+	int pcie_type;		/* Device/Port Type, -1 for conventional PCI */
+	uint8_t busnr;		/* primary bus of a bridge */
+	uint8_t secondary, subordinate;
+	bool ari_forwarding;
+	bool pcix_266;
+	bool acs;
+	uint16_t acs_cap, acs_ctrl;
+	bool ari;
+	uint8_t ari_next;
+	bool sriov, sriov_enabled;
+	uint16_t num_vfs, vf_offset, vf_stride, vf_device;
+};
+
+/* Fill @cfg (IOK_CFG_MAX bytes) with the config space @s describes. */
+void iok_synth_cfg(const struct iok_synth *s, uint8_t *cfg);
+/* Offset of the PCI-X capability iok_synth_cfg() writes for @s. */
+unsigned int iok_synth_pcix_pos(const struct iok_synth *s);
+
 #endif
