@@ -74,6 +74,12 @@ struct iok_acs_cmd {
 
 #define IOK_OVERRIDE_IDS 16
 
+struct iok_no_iommu {
+	uint32_t domain;
+	uint8_t bus;
+	int devfn;		/* -1: the whole root bus */
+};
+
 struct iok_params {
 	unsigned int kernel;	/* version as major * 100 + minor: 601, 619, 700 */
 	char kernel_str[16];
@@ -90,6 +96,10 @@ struct iok_params {
 	unsigned int nr_ovr_ids;
 	char *cmdline;
 	char *acs_override;
+	/* Devices no IOMMU unit covers: root buses (DDDD:BB) or subtrees (BDF). */
+	struct iok_no_iommu *no_iommu;
+	unsigned int nr_no_iommu;
+	char *no_iommu_str;
 };
 
 struct iok_bus {
@@ -152,6 +162,7 @@ struct iok_dev {
 	uint64_t *dma_alias;	/* 256-bit devfn set, NULL if empty */
 	struct iok_dev *vmd;	/* real_dma_dev() when different */
 	bool untrusted;		/* external-facing / Thunderbolt */
+	bool fw_no_iommu;	/* firmware tables give it no IOMMU unit */
 	int unit;		/* IOMMU unit index, -1 = not covered */
 
 	char *driver;

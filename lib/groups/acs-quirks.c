@@ -134,8 +134,9 @@ static int q_zhaoxin_ports(const struct iok_grouping *g, const struct iok_dev *d
 {
 	static const uint16_t ok[][2] = { { 0x0710, 0x071e }, { 0x0721, 0x0721 },
 					  { 0x0723, 0x0752 } };
+	int t = d->pcie ? iok_pcie_type(g, d) : -1;
 
-	if (!d->pcie || (d->type != IOK_PCIE_ROOT_PORT && d->type != IOK_PCIE_DOWNSTREAM))
+	if (t != IOK_PCIE_ROOT_PORT && t != IOK_PCIE_DOWNSTREAM)
 		return NA;
 	if (in_ranges(d->device, ok, ARRAY_SIZE(ok)))
 		return grant(want, ALL_FOUR);
@@ -167,7 +168,7 @@ static int q_override(const struct iok_grouping *g, const struct iok_dev *d, uin
 	for (i = 0; i < p->nr_ovr_ids; i++)
 		if (p->ovr_ids[i] == ((uint32_t)d->vendor << 16 | d->device))
 			return YES;
-	t = d->type;
+	t = iok_pcie_type(g, d);
 	if (p->ovr_downstream && (t == IOK_PCIE_ROOT_PORT || t == IOK_PCIE_DOWNSTREAM))
 		return YES;
 	if (p->ovr_multifunction && d->multifunction &&

@@ -27,6 +27,14 @@ static bool intel_lpc_rcba(const struct iok_dev *d)
 	return cfg8(lpc, 0xf0) & 1;
 }
 
+/* pci_upstream_bridge(): a VF's is its PF's. */
+static const struct iok_dev *upstream_bridge(const struct iok_dev *d)
+{
+	if (d->is_vf)
+		d = d->pf;
+	return d->bus->is_root ? NULL : d->bus->self;
+}
+
 static bool cmd_matches(const struct iok_acs_cmd *c, const struct iok_dev *d)
 {
 	const struct iok_dev *p = d;
@@ -37,41 +45,51 @@ static bool cmd_matches(const struct iok_acs_cmd *c, const struct iok_dev *d)
 		       (!c->device || c->device == d->device) &&
 		       (!c->subvendor || c->subvendor == d->subvendor) &&
 		       (!c->subdevice || c->subdevice == d->subdevice);
-	/* The path names devfns from the root bus down to the device. */
-	for (i = c->path_len - 1; i >= 0; i--) {
-		if (!p || p->devfn != c->path[i])
+	/*
+	 * "bus:dev.fn/dev.fn/...": the devfns after the first address lead
+	 * down to the device; the first address is then compared with the
+	 * bridge reached, on whatever bus it sits.
+	 */
+	for (i = c->path_len - 1; i > 0; i--) {
+		if (p->devfn != c->path[i])
 			return false;
-		if (i == 0)
-			break;
-		if (p->bus->is_root)
+		p = upstream_bridge(p);
+		if (!p)
 			return false;
-		p = p->bus->self;
 	}
-	return p && p->bus->is_root && p->domain == c->domain && p->busnr == c->bus;
+	return p->domain == c->domain && p->busnr == c->bus && p->devfn == c->path[0];
 }
 
-static void apply_cmdline(struct iok_grouping *g, struct iok_dev *d, uint16_t fw)
+/* The first item of one option's list that names @d, as the kernel stops there. */
+static const struct iok_acs_cmd *find_cmd(const struct iok_params *p, const struct iok_dev *d,
+					  bool redir)
 {
-	struct dev_state *st = S(g, d);
 	unsigned int i;
 
-	for (i = 0; i < g->p->nr_acs_cmds; i++) {
-		const struct iok_acs_cmd *c = &g->p->acs_cmds[i];
-		uint16_t redir = IOK_ACS_RR | IOK_ACS_CR | IOK_ACS_EC;
+	for (i = 0; i < p->nr_acs_cmds; i++)
+		if (p->acs_cmds[i].redir == redir && cmd_matches(&p->acs_cmds[i], d))
+			return &p->acs_cmds[i];
+	return NULL;
+}
 
-		if (!cmd_matches(c, d))
-			continue;
-		if (c->redir) {
-			if (iok_intel_spt_match(d))
-				st->ctrl32 &= ~(uint32_t)redir;
-			else if (g->p->kernel >= KERNEL_ACS_REBUILD)
-				st->ctrl = fw & ~redir;
-			else
-				st->ctrl &= ~redir;
-		} else if (g->p->kernel >= KERNEL_ACS_REBUILD) {
-			st->ctrl = (fw & ~c->mask) | (c->flags & c->mask);
-		}
+/* pci=disable_acs_redir= first, then pci=config_acs=, whatever their order. */
+static void apply_cmdline(struct iok_grouping *g, struct iok_dev *d, uint16_t fw)
+{
+	uint16_t redir = IOK_ACS_RR | IOK_ACS_CR | IOK_ACS_EC;
+	struct dev_state *st = S(g, d);
+	const struct iok_acs_cmd *c;
+
+	if (find_cmd(g->p, d, true)) {
+		if (iok_intel_spt_match(d))
+			st->ctrl32 &= ~(uint32_t)redir;
+		else if (g->p->kernel >= KERNEL_ACS_REBUILD)
+			st->ctrl = fw & ~redir;
+		else
+			st->ctrl &= ~redir;
 	}
+	c = find_cmd(g->p, d, false);
+	if (c && g->p->kernel >= KERNEL_ACS_REBUILD)
+		st->ctrl = (fw & ~c->mask) | (c->flags & c->mask);
 }
 
 void iok_acs_setup(struct iok_grouping *g, struct iok_dev *d)
@@ -150,7 +168,7 @@ bool iok_acs_enabled(const struct iok_grouping *g, const struct iok_dev *d,
 		v->uncertain = !d->caps_known;
 		return v->isolated = false;
 	}
-	switch (d->type) {
+	switch (iok_pcie_type(g, d)) {
 	case IOK_PCIE_PCIE_BRIDGE:
 	case IOK_PCIE_PCI_BRIDGE:
 	case IOK_PCIE_RC_EC:

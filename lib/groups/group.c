@@ -336,27 +336,55 @@ static unsigned int unit_order(const struct iok_topo *topo, unsigned int *order)
 	return n;
 }
 
-static int probe_all(struct iok_grouping *g)
+/*
+ * Devices not probed by a unit's registration: VFs and VMD children are
+ * added after boot, when every unit is registered; Intel probes ACPI
+ * namespace (platform) devices once all its units are (spec groups 8).
+ * Platform devices sort before PCI ones and late devices after them.
+ */
+static bool probed_late(const struct iok_topo *topo, const struct iok_dev *d)
+{
+	if (!d->is_pci)
+		return topo->params.iommu == IOK_IOMMU_INTEL;
+	return is_late(d);
+}
+
+/* @devs: every device, in registration order */
+static int probe_all(struct iok_grouping *g, struct iok_dev **devs)
 {
 	struct iok_topo *topo = g->topo;
 	_cleanup_free_ unsigned int *order = calloc(topo->nr_units + 1, sizeof(*order));
-	unsigned int nr, u;
-	struct iok_dev *d;
+	unsigned int nr, u, i;
 	int rc;
 
 	if (!order)
 		return -ENOMEM;
 	nr = unit_order(topo, order);
 	for (u = 0; u < nr; u++) {
-		for (d = topo->first; d; d = d->next) {
-			if (d->unit != (int)order[u] || !d->registered)
+		for (i = 0; i < topo->nr_devs; i++) {
+			struct iok_dev *d = devs[i];
+
+			if (d->unit != (int)order[u] || !d->registered ||
+			    probed_late(topo, d))
 				continue;
 			rc = probe_device(g, d);
 			if (rc)
 				return rc;
 		}
 	}
-	for (d = topo->first; d; d = d->next) {
+	/* What comes after every unit registered, in registration order. */
+	for (i = 0; i < topo->nr_devs; i++) {
+		struct iok_dev *d = devs[i];
+
+		if (d->unit < 0 || !d->registered || !probed_late(topo, d))
+			continue;
+		rc = probe_device(g, d);
+		if (rc)
+			return rc;
+	}
+	/* Independent per device: input order does as well. */
+	for (i = 0; i < topo->nr_devs; i++) {
+		struct iok_dev *d = topo->devs[i];
 		struct dev_state *st = S(g, d);
 
 		if (st->group)
@@ -386,8 +414,9 @@ IOK_EXPORT void iok_grouping_unref(struct iok_grouping *g)
 
 IOK_EXPORT int iok_grouping_compute(struct iok_topo *topo, struct iok_grouping **out)
 {
+	_cleanup_free_ struct iok_dev **devs = NULL;
 	struct iok_grouping *g;
-	struct iok_dev *d;
+	unsigned int i;
 	int rc;
 
 	if (!topo || !out || !topo->finalized)
@@ -398,15 +427,27 @@ IOK_EXPORT int iok_grouping_compute(struct iok_topo *topo, struct iok_grouping *
 	g->topo = topo;
 	g->p = &topo->params;
 	g->st = calloc(topo->nr_devs + 1, sizeof(*g->st));
-	if (!g->st) {
+	devs = calloc(topo->nr_devs + 1, sizeof(*devs));
+	if (!g->st || !devs) {
+		free(g->st);
 		free(g);
 		return -ENOMEM;
 	}
 	iok_topo_assign_units(topo);
-	for (d = topo->first; d; d = d->next)
+	/*
+	 * Walk the devices as an array, not along topo->first: on large
+	 * topologies chaining one cache miss to the next cost more than the
+	 * probe itself. ACS state is each device's own, so any order does;
+	 * order_devices() numbered every device by its registration position.
+	 */
+	for (i = 0; i < topo->nr_devs; i++) {
+		struct iok_dev *d = topo->devs[i];
+
+		devs[d->index] = d;
 		if (d->is_pci)
 			iok_acs_setup(g, d);
-	rc = probe_all(g);
+	}
+	rc = probe_all(g, devs);
 	if (rc) {
 		iok_grouping_unref(g);
 		return rc;

@@ -48,6 +48,21 @@ static inline struct dev_state *S(const struct iok_grouping *g, const struct iok
 	return &g->st[d->index];
 }
 
+/*
+ * pci_pcie_type() under the kernel's rules. Before 6.14 the port-type
+ * correction of spec groups 1.2 cleared the type field but wrote the new
+ * type into the capability-version bits, so a corrected port reads as 0
+ * (an endpoint); the Linux 6.1 corpus (own/t1-port-type-fixup) shows it.
+ */
+#define KERNEL_PORT_TYPE_FIXED 614
+
+static inline int iok_pcie_type(const struct iok_grouping *g, const struct iok_dev *d)
+{
+	if (d->type != d->type_raw && g->p->kernel < KERNEL_PORT_TYPE_FIXED)
+		return IOK_PCIE_ENDPOINT;
+	return d->type;
+}
+
 /* ACS enabling (spec groups 3): fills cap, ctrl, ctrl32 and pch_acs_ok. */
 void iok_acs_setup(struct iok_grouping *g, struct iok_dev *d);
 

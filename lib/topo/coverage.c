@@ -73,9 +73,66 @@ static bool is_amd_iommu_fn(const struct iok_dev *d)
 	return d->vendor == 0x1022 && d->class == 0x080600;
 }
 
+/*
+ * The unit that translates @d. Intel looks units up in its DRHD list:
+ * scoped units at the head in reverse table order, INCLUDE_ALL units at
+ * the tail (spec groups 8); a VF is looked up as its PF, since scope
+ * tables list no VFs, and a VMD child as the VMD endpoint it DMAs as.
+ */
+static int find_unit(struct iok_topo *topo, const struct iok_dev *d)
+{
+	bool intel = topo->params.iommu == IOK_IOMMU_INTEL;
+	unsigned int i, u;
+
+	if (d->is_pci && d->vmd)
+		d = d->vmd;
+	if (d->is_pci && d->is_vf)
+		d = d->pf;
+	for (i = 0; i < topo->nr_units; i++) {
+		const struct iok_unit *unit;
+
+		u = intel ? topo->nr_units - 1 - i : i;
+		unit = &topo->units[u];
+		if (!unit->include_all && d->is_pci && in_scope(topo, unit, d))
+			return u;
+		if (!intel && unit->include_all)
+			return u;
+	}
+	for (u = 0; intel && u < topo->nr_units; u++)
+		if (topo->units[u].include_all)
+			return u;
+	return -1;
+}
+
+/* Outside every unit by firmware (e.g. a host bridge that bypasses the IOMMU). */
+static bool not_covered(const struct iok_topo *topo, const struct iok_dev *d)
+{
+	const struct iok_params *p = &topo->params;
+	const struct iok_dev *a;
+	const struct iok_bus *b;
+	unsigned int i;
+
+	if (d->fw_no_iommu || !d->is_pci)
+		return d->fw_no_iommu;
+	for (i = 0; i < p->nr_no_iommu; i++) {
+		const struct iok_no_iommu *e = &p->no_iommu[i];
+
+		if (e->devfn < 0) {
+			for (b = (d->is_vf ? d->pf : d)->bus; b && !b->is_root; b = b->parent)
+				;
+			if (b && b->domain == e->domain && b->number == e->bus)
+				return true;
+			continue;
+		}
+		for (a = d; a; a = a->is_vf ? a->pf : iok_dev_get_parent(a))
+			if (a->domain == e->domain && a->busnr == e->bus && a->devfn == e->devfn)
+				return true;
+	}
+	return false;
+}
+
 void iok_topo_assign_units(struct iok_topo *topo)
 {
-	unsigned int u;
 	struct iok_dev *d;
 
 	for (d = topo->first; d; d = d->next) {
@@ -85,18 +142,9 @@ void iok_topo_assign_units(struct iok_topo *topo)
 		if (topo->params.iommu == IOK_IOMMU_AMD && d->is_pci &&
 		    is_amd_iommu_fn(d))
 			continue;
-		if (!topo->nr_units) {
-			d->unit = 0;
+		if (not_covered(topo, d))
 			continue;
-		}
-		for (u = 0; u < topo->nr_units; u++) {
-			const struct iok_unit *unit = &topo->units[u];
-
-			if (unit->include_all || (d->is_pci && in_scope(topo, unit, d))) {
-				d->unit = u;
-				break;
-			}
-		}
+		d->unit = topo->nr_units ? find_unit(topo, d) : 0;
 	}
 }
 

@@ -139,9 +139,9 @@ static bool ari_forwarding(const struct iok_dev *br)
 	return cfg16(br, br->pcie_pos + PCI_EXP_DEVCTL2) & PCI_EXP_DEVCTL2_ARI;
 }
 
+/* Linux's next_ari_fn(): the chain ends at a number not above the current one. */
 static bool in_ari_chain(const struct iok_dev *fn0, uint8_t devfn)
 {
-	uint64_t seen[4] = { 0 };
 	const struct iok_dev *cur = fn0;
 	struct iok_bus *b = fn0->bus;
 
@@ -149,9 +149,8 @@ static bool in_ari_chain(const struct iok_dev *fn0, uint8_t devfn)
 		unsigned int next = cfg16(cur, cur->ari_pos + 4) >> 8;
 		unsigned int i;
 
-		if (!next || (seen[next / 64] >> (next % 64) & 1))
+		if (next <= cur->devfn)
 			return false;
-		seen[next / 64] |= 1ull << (next % 64);
 		if (next == devfn)
 			return true;
 		cur = NULL;

@@ -23,6 +23,8 @@ int iok_params_init(struct iok_params *p)
 
 void iok_params_free(struct iok_params *p)
 {
+	free(p->no_iommu);
+	free(p->no_iommu_str);
 	free(p->acs_cmds);
 	free(p->cmdline);
 	free(p->acs_override);
@@ -126,6 +128,17 @@ static int add_acs_cmd(struct iok_topo *topo, const struct iok_acs_cmd *c)
 	return 0;
 }
 
+/* Forget an earlier list of the same option: the kernel keeps the last one. */
+static void drop_acs_cmds(struct iok_params *p, bool redir)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < p->nr_acs_cmds; i++)
+		if (p->acs_cmds[i].redir != redir)
+			p->acs_cmds[n++] = p->acs_cmds[i];
+	p->nr_acs_cmds = n;
+}
+
 /* The device list of both options: items separated by ';' or ','. */
 static int parse_acs_list(struct iok_topo *topo, const char *v, bool redir)
 {
@@ -135,6 +148,7 @@ static int parse_acs_list(struct iok_topo *topo, const char *v, bool redir)
 
 	if (!copy)
 		return -ENOMEM;
+	drop_acs_cmds(&topo->params, redir);
 	for (item = strtok_r(copy, ";,", &save); item; item = strtok_r(NULL, ";,", &save)) {
 		struct iok_acs_cmd c = { .redir = redir };
 		char *at = NULL;
@@ -311,6 +325,52 @@ static int parse_transactional(struct iok_topo *topo,
 	return 0;
 }
 
+/* "DDDD:BB" (a root bus and everything on it) or a BDF (a device and its subtree). */
+static int parse_no_iommu(struct iok_topo *topo, const char *v)
+{
+	struct iok_params *p = &topo->params;
+	_cleanup_free_ char *copy = strdup(v);
+	struct iok_no_iommu *list = NULL;
+	char *save = NULL, *item;
+	unsigned int n = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+		struct iok_no_iommu e = { .devfn = -1 };
+		unsigned int dom, bus;
+		uint8_t b, devfn;
+		int len = 0;
+		void *grown;
+
+		if (!iok_parse_bdf(item, &e.domain, &b, &devfn)) {
+			e.bus = b;
+			e.devfn = devfn;
+		} else if (sscanf(item, "%x:%x%n", &dom, &bus, &len) == 2 && !item[len] &&
+			   bus <= 0xff) {
+			e.domain = dom;
+			e.bus = bus;
+		} else {
+			free(list);
+			return iok_fail(topo->ctx, -EINVAL,
+					"no_iommu item '%s' is neither DDDD:BB (a root bus) nor a BDF", item);
+		}
+		grown = realloc(list, (n + 1) * sizeof(*list));
+		if (!grown) {
+			free(list);
+			return -ENOMEM;
+		}
+		list = grown;
+		list[n++] = e;
+	}
+	free(p->no_iommu);
+	free(p->no_iommu_str);
+	p->no_iommu = list;
+	p->nr_no_iommu = n;
+	p->no_iommu_str = strdup(v);
+	return p->no_iommu_str ? 0 : -ENOMEM;
+}
+
 IOK_EXPORT int iok_topo_set_param(struct iok_topo *topo, const char *key,
 				  const char *value)
 {
@@ -331,8 +391,11 @@ IOK_EXPORT int iok_topo_set_param(struct iok_topo *topo, const char *key,
 		return parse_transactional(topo, parse_cmdline, value);
 	if (!strcmp(key, "acs_override"))
 		return parse_transactional(topo, parse_override, value);
+	if (!strcmp(key, "no_iommu"))
+		return parse_no_iommu(topo, value);
 	return iok_fail(topo->ctx, -EINVAL,
-			"unknown parameter '%s' (kernel, iommu, acs, cmdline, acs_override)", key);
+			"unknown parameter '%s' (kernel, iommu, acs, cmdline, acs_override, no_iommu)",
+			key);
 }
 
 IOK_EXPORT const char *iok_topo_get_param(struct iok_topo *topo, const char *key)
@@ -349,5 +412,7 @@ IOK_EXPORT const char *iok_topo_get_param(struct iok_topo *topo, const char *key
 		return topo->params.cmdline ? topo->params.cmdline : "";
 	if (!strcmp(key, "acs_override"))
 		return topo->params.acs_override ? topo->params.acs_override : "";
+	if (!strcmp(key, "no_iommu"))
+		return topo->params.no_iommu_str ? topo->params.no_iommu_str : "";
 	return NULL;
 }
