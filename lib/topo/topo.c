@@ -107,6 +107,18 @@ void iok_format_bdf(char *buf, size_t len, uint32_t domain, uint8_t bus,
 	snprintf(buf, len, "%04x:%02x:%02x.%x", domain, bus, devfn >> 3, devfn & 7);
 }
 
+static bool block_is_zero(const uint8_t *p)
+{
+	uint64_t acc = 0, w;
+	unsigned int i;
+
+	for (i = 0; i < 64; i += sizeof(w)) {
+		memcpy(&w, p + i, sizeof(w));
+		acc |= w;
+	}
+	return !acc;
+}
+
 int iok_topo_add_pci(struct iok_topo *topo, uint32_t domain, uint8_t bus,
 		     uint8_t devfn, const uint8_t *cfg, unsigned int known,
 		     struct iok_dev **out)
@@ -116,10 +128,13 @@ int iok_topo_add_pci(struct iok_topo *topo, uint32_t domain, uint8_t bus,
 
 	if (known != 64 && known != 256 && known != IOK_CFG_MAX)
 		return -EINVAL;
-	/* Most of a 4 KiB space is zeros: keep only up to the last non-zero byte. */
-	while (stored > 64 && !cfg[stored - 1])
-		stored--;
-	stored = (stored + 63) & ~63u;
+	/*
+	 * Most of a 4 KiB space is zeros: keep the 64-byte blocks up to the
+	 * last non-zero byte. Whole blocks are tested a word at a time, as
+	 * a byte loop over 4 KiB per function dominated loading.
+	 */
+	while (stored > 64 && block_is_zero(cfg + stored - 64))
+		stored -= 64;
 	d = dev_alloc(topo);
 	if (!d)
 		return -ENOMEM;
@@ -261,14 +276,11 @@ IOK_EXPORT int iok_dev_find(struct iok_topo *topo, const char *bdf,
 
 /* ---- buses ------------------------------------------------------------- */
 
-static struct iok_bus *bus_get(struct iok_topo *topo, uint32_t domain, uint8_t nr)
+/* A bus not yet in @topo: callers know it is new, which saves a search. */
+static struct iok_bus *bus_new(struct iok_topo *topo, uint32_t domain, uint8_t nr)
 {
 	struct iok_bus *b;
-	unsigned int i;
 
-	for (i = topo->nr_buses; i-- > 0;)
-		if (topo->buses[i]->domain == domain && topo->buses[i]->number == nr)
-			return topo->buses[i];
 	if (grow((void **)&topo->buses, &topo->alloc_buses, topo->nr_buses + 1,
 		 sizeof(*topo->buses)))
 		return NULL;
@@ -342,6 +354,7 @@ static int build_buses(struct iok_topo *topo)
 	struct iok_ctx *ctx = topo->ctx;
 	unsigned int npci = topo->nr_devs - topo->nr_platform;
 	_cleanup_free_ struct iok_dev **bridges = NULL;
+	struct iok_bus *cur = NULL;
 	unsigned int nb = 0, i;
 	int rc;
 
@@ -350,12 +363,14 @@ static int build_buses(struct iok_topo *topo)
 		return -ENOMEM;
 	for (i = 0; i < npci; i++) {
 		struct iok_dev *d = topo->sorted[i];
-		struct iok_bus *b = bus_get(topo, d->domain, d->busnr);
 
-		if (!b)
+		/* Sorted by BDF: a bus differing from the last one is new. */
+		if (!cur || cur->domain != d->domain || cur->number != d->busnr)
+			cur = bus_new(topo, d->domain, d->busnr);
+		if (!cur)
 			return -ENOMEM;
-		d->bus = b;
-		rc = bus_add_dev(b, d);
+		d->bus = cur;
+		rc = bus_add_dev(cur, d);
 		if (rc)
 			return rc;
 		if (d->secondary < 0 || (d->secondary == 0 && d->subordinate == 0))
@@ -397,7 +412,8 @@ static int build_buses(struct iok_topo *topo)
 		struct iok_dev *up = br->bus->self;
 
 		if (!br->child) {
-			br->child = bus_get(topo, br->domain, br->secondary);
+			/* Had the bus a function, the loop above would have linked it. */
+			br->child = bus_new(topo, br->domain, br->secondary);
 			if (!br->child)
 				return -ENOMEM;
 			br->child->self = br;
@@ -413,14 +429,47 @@ static int build_buses(struct iok_topo *topo)
 	return 0;
 }
 
+/*
+ * The first bridge, in BDF order, whose range holds bus @b. @bridges are
+ * the bridges with a secondary bus in BDF order, where each domain is one
+ * run of at most 255 of them (secondary bus numbers are unique), so this
+ * costs no more than a domain's bridges, however large the topology.
+ */
+static struct iok_dev *bridge_covering(struct iok_dev **bridges, unsigned int n,
+				       const struct iok_bus *b)
+{
+	unsigned int lo = 0, hi = n;
+
+	while (lo < hi) {
+		unsigned int mid = (lo + hi) / 2;
+
+		if (bridges[mid]->domain < b->domain)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < n && bridges[lo]->domain == b->domain; lo++)
+		if (b->number >= bridges[lo]->secondary &&
+		    b->number <= bridges[lo]->subordinate)
+			return bridges[lo];
+	return NULL;
+}
+
 /* Siblings' ranges must not overlap; a root bus must not hide in a range. */
 static int check_ranges(struct iok_topo *topo)
 {
-	unsigned int i, j, k;
+	unsigned int npci = topo->nr_devs - topo->nr_platform, nb = 0, i, j, k;
+	_cleanup_free_ struct iok_dev **bridges = calloc(npci + 1, sizeof(*bridges));
+
+	if (!bridges)
+		return -ENOMEM;
+	for (i = 0; i < npci; i++)
+		if (topo->sorted[i]->child)
+			bridges[nb++] = topo->sorted[i];
 
 	for (i = 0; i < topo->nr_buses; i++) {
 		struct iok_bus *b = topo->buses[i];
-		struct iok_dev *prev = NULL;
+		struct iok_dev *prev = NULL, *br;
 
 		for (j = 0; j < b->nr_devs; j++) {
 			struct iok_dev *d = b->devs[j];
@@ -445,17 +494,12 @@ static int check_ranges(struct iok_topo *topo)
 		(void)prev;
 		if (!b->is_root || b->is_virtual)
 			continue;
-		for (j = 0; j < topo->nr_devs - topo->nr_platform; j++) {
-			struct iok_dev *br = topo->sorted[j];
-
-			if (!br->child || br->domain != b->domain)
-				continue;
-			if (b->number >= br->secondary && b->number <= br->subordinate)
-				return iok_fail(topo->ctx, -EINVAL,
-						"bus %04x:%02x lies inside bridge %s's range [%02x-%02x] but no bridge has it as secondary bus",
-						b->domain, b->number, br->name,
-						br->secondary, br->subordinate);
-		}
+		br = bridge_covering(bridges, nb, b);
+		if (br)
+			return iok_fail(topo->ctx, -EINVAL,
+					"bus %04x:%02x lies inside bridge %s's range [%02x-%02x] but no bridge has it as secondary bus",
+					b->domain, b->number, br->name,
+					br->secondary, br->subordinate);
 	}
 	return 0;
 }
@@ -574,21 +618,25 @@ static int order_devices(struct iok_topo *topo)
 
 static void sort_bus_devs(struct iok_topo *topo)
 {
-	unsigned int i, j, k;
+	struct iok_dev *vfs[256];	/* devfns on a bus are unique */
+	unsigned int i, j, k, n;
 
-	/* VFs go after the bus's ordinary functions: they are added later. */
+	/*
+	 * VFs go after the bus's ordinary functions: they are added later.
+	 * A bus holds its functions in BDF order already (build_buses() added
+	 * them so), and only its own, so the VFs keep their order.
+	 */
 	for (i = 0; i < topo->nr_buses; i++) {
 		struct iok_bus *b = topo->buses[i];
 
-		for (j = 0, k = 0; j < b->nr_devs; j++)
-			if (!b->devs[j]->is_vf)
+		for (j = 0, k = 0, n = 0; j < b->nr_devs; j++) {
+			if (b->devs[j]->is_vf)
+				vfs[n++] = b->devs[j];
+			else
 				b->devs[k++] = b->devs[j];
-		for (j = 0; j < topo->nr_devs - topo->nr_platform; j++) {
-			struct iok_dev *d = topo->sorted[j];
-
-			if (d->is_vf && d->bus == b && k < b->nr_devs)
-				b->devs[k++] = d;
 		}
+		if (n)
+			memcpy(b->devs + k, vfs, n * sizeof(*vfs));
 		for (j = 0; j < b->nr_devs; j++) {
 			struct iok_dev *d = b->devs[j];
 
