@@ -19,6 +19,7 @@ struct cli_opts {
 	const char *cmdline;
 	const char *acs_override;
 	const char *acs;
+	const char *no_iommu;
 	const char *slot;
 	bool json;
 	bool verbose;
@@ -33,6 +34,7 @@ struct cli_opts {
 	{ "cmdline", required_argument, NULL, 'c' }, \
 	{ "acs-override", required_argument, NULL, 'O' }, \
 	{ "acs", required_argument, NULL, 'A' }, \
+	{ "no-iommu", required_argument, NULL, 'N' }, \
 	{ "json", no_argument, NULL, 'j' }, \
 	{ "color", optional_argument, NULL, 'C' }, \
 	{ "verbose", no_argument, NULL, 'v' }, \
@@ -45,6 +47,7 @@ struct cli_opts {
 "      --cmdline STR      kernel command line (pci=config_acs=..., pci=disable_acs_redir=...)\n" \
 "      --acs-override STR what-if: pcie_acs_override= of out-of-tree kernels\n" \
 "      --acs MODE         final: config space holds the kernel's ACS; firmware: apply enabling\n" \
+"      --no-iommu LIST    root buses (DDDD:BB) or subtrees (BDF) no IOMMU unit covers\n" \
 "  -j, --json             JSON output (versioned schema)\n" \
 "      --color[=WHEN]     auto, always or never (NO_COLOR is honoured)\n" \
 "  -v, --verbose          more detail\n" \

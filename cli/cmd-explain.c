@@ -143,7 +143,9 @@ static void explain_text(struct iok_topo *topo, const struct iok_grouping *g,
 	printf("IOMMU Group %d (%u device%s), Linux %s rules, IOMMU %s, ACS %s\n",
 	       iok_group_get_id(grp), iok_group_count_devs(grp),
 	       iok_group_count_devs(grp) == 1 ? "" : "s", iok_grouping_get_kernel(g),
-	       iok_topo_get_param(topo, "iommu"), iok_topo_get_param(topo, "acs"));
+	       iok_topo_get_param(topo, "iommu"),
+	       strcmp(iok_topo_get_param(topo, "acs"), "final") ?
+	       "as firmware left it (kernel enabling applied)" : "as captured");
 	if (iok_group_is_uncertain(grp))
 		printf("%sUncertain: some config space was not captured (dump without root, or "
 		       "lspci -xxx); the answer assumes no ACS there.%s\n", C_YELLOW, C_RESET);

@@ -50,6 +50,7 @@ int cli_parse(int argc, char **argv, const char *usage, const struct option *ext
 		case 'c': o->cmdline = optarg; break;
 		case 'O': o->acs_override = optarg; break;
 		case 'A': o->acs = optarg; break;
+		case 'N': o->no_iommu = optarg; break;
 		case 'j': o->json = true; break;
 		case 'v': o->verbose = true; break;
 		case 'C':
@@ -101,6 +102,7 @@ int cli_load(struct iok_ctx *ctx, const struct cli_opts *o, struct iok_topo **ou
 	if ((o->kernel && (rc = iok_topo_set_param(topo, "kernel", o->kernel))) ||
 	    (o->iommu && (rc = iok_topo_set_param(topo, "iommu", o->iommu))) ||
 	    (o->acs && (rc = iok_topo_set_param(topo, "acs", o->acs))) ||
+	    (o->no_iommu && (rc = iok_topo_set_param(topo, "no_iommu", o->no_iommu))) ||
 	    (o->cmdline && (rc = iok_topo_set_param(topo, "cmdline", o->cmdline))) ||
 	    (o->acs_override && (rc = iok_topo_set_param(topo, "acs_override", o->acs_override)))) {
 		iok_topo_unref(topo);

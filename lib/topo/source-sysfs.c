@@ -237,7 +237,13 @@ static int read_group(struct sysfs_reader *r, const char *dir, struct iok_dev *d
 		return -ENOMEM;
 	rc = read_link_name(r->ctx, path, name, sizeof(name));
 	if (rc == -ENOENT) {
+		_cleanup_free_ char *unit = path_join(dir, "iommu");
+
 		d->kernel_group = r->have_groups ? -1 : -2;
+		/* No "iommu" link: firmware gave the device no IOMMU unit at all. */
+		if (!unit)
+			return -ENOMEM;
+		d->fw_no_iommu = r->nr_groups && access(unit, F_OK) != 0;
 		return 0;
 	}
 	if (rc)
