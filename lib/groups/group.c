@@ -283,10 +283,28 @@ static int group_add(struct iok_group *grp, struct iok_dev *d)
 	return 0;
 }
 
-static void record(struct dev_state *st, const struct search *s)
+static int record(struct iok_grouping *g, struct dev_state *st,
+		  const struct iok_join_step *path, unsigned int n)
 {
-	st->nr_steps = s->depth < IOK_MAX_JOIN_STEPS ? s->depth : IOK_MAX_JOIN_STEPS;
-	memcpy(st->steps, s->path, st->nr_steps * sizeof(st->steps[0]));
+	if (n > IOK_MAX_JOIN_STEPS)
+		n = IOK_MAX_JOIN_STEPS;
+	if (g->nr_steps + n > g->alloc_steps) {
+		unsigned int na = g->alloc_steps ? g->alloc_steps * 2 : 256;
+		struct iok_join_step *p;
+
+		while (na < g->nr_steps + n)
+			na *= 2;
+		p = realloc(g->steps, na * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		g->steps = p;
+		g->alloc_steps = na;
+	}
+	memcpy(g->steps + g->nr_steps, path, n * sizeof(*path));
+	st->first_step = g->nr_steps;
+	st->nr_steps = n;
+	g->nr_steps += n;
+	return 0;
 }
 
 static int probe_device(struct iok_grouping *g, struct iok_dev *d)
@@ -294,6 +312,7 @@ static int probe_device(struct iok_grouping *g, struct iok_dev *d)
 	struct search s = { .g = g, .cur = d };
 	struct dev_state *st = S(g, d);
 	struct iok_group *grp = NULL;
+	int rc;
 
 	if (d->is_pci)
 		grp = pci_device_group(&s, d);
@@ -304,7 +323,9 @@ static int probe_device(struct iok_grouping *g, struct iok_dev *d)
 			return -ENOMEM;
 		push(&s, IOK_JOIN_NEW, d);
 	}
-	record(st, &s);
+	rc = record(g, st, s.path, s.depth);
+	if (rc)
+		return rc;
 	grp->uncertain |= s.uncertain;
 	return group_add(grp, d);
 }
@@ -386,12 +407,16 @@ static int probe_all(struct iok_grouping *g, struct iok_dev **devs)
 	for (i = 0; i < topo->nr_devs; i++) {
 		struct iok_dev *d = topo->devs[i];
 		struct dev_state *st = S(g, d);
+		struct iok_join_step none = {
+			.kind = d->registered ? IOK_JOIN_NO_IOMMU : IOK_JOIN_HIDDEN,
+			.dev = d,
+		};
 
 		if (st->group)
 			continue;
-		st->nr_steps = 1;
-		st->steps[0].kind = d->registered ? IOK_JOIN_NO_IOMMU : IOK_JOIN_HIDDEN;
-		st->steps[0].dev = d;
+		rc = record(g, st, &none, 1);
+		if (rc)
+			return rc;
 	}
 	return 0;
 }
@@ -409,6 +434,7 @@ IOK_EXPORT void iok_grouping_unref(struct iok_grouping *g)
 	}
 	free(g->by_id);
 	free(g->st);
+	free(g->steps);
 	free(g);
 }
 
@@ -516,7 +542,7 @@ IOK_EXPORT int iok_dev_get_join(const struct iok_grouping *g, const struct iok_d
 	st = S(g, dev);
 	if (i >= st->nr_steps)
 		return -ENOENT;
-	*step = st->steps[i];
+	*step = g->steps[st->first_step + i];
 	return 0;
 }
 

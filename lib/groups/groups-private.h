@@ -27,15 +27,18 @@ struct dev_state {
 	int8_t path_ok;		/* memo of acs_path_enabled(REQ) */
 	bool acs_uncertain;	/* the verdict rests on bytes not captured */
 	bool path_uncertain;
+	uint8_t nr_steps;
 	struct iok_group *group;
-	struct iok_join_step steps[IOK_MAX_JOIN_STEPS];
-	unsigned int nr_steps;
+	uint32_t first_step;	/* index into iok_grouping.steps */
 };
 
 struct iok_grouping {
 	struct iok_topo *topo;
 	const struct iok_params *p;
 	struct dev_state *st;	/* indexed by iok_dev.index */
+	/* Join chains of every device, one after another: most hold one step. */
+	struct iok_join_step *steps;
+	unsigned int nr_steps, alloc_steps;
 	struct iok_group *first;
 	struct iok_group **by_id;
 	struct iok_group *last;	/* highest ID */

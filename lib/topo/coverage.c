@@ -133,9 +133,12 @@ static bool not_covered(const struct iok_topo *topo, const struct iok_dev *d)
 
 void iok_topo_assign_units(struct iok_topo *topo)
 {
-	struct iok_dev *d;
+	unsigned int i;
 
-	for (d = topo->first; d; d = d->next) {
+	/* Input order: the structs lie in memory that way, list order chases pointers. */
+	for (i = 0; i < topo->nr_devs; i++) {
+		struct iok_dev *d = topo->devs[i];
+
 		d->unit = -1;
 		if (topo->params.iommu == IOK_IOMMU_NONE || d->hidden)
 			continue;
