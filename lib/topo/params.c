@@ -31,13 +31,34 @@ void iok_params_free(struct iok_params *p)
 	memset(p, 0, sizeof(*p));
 }
 
+/* "MAJOR[.MINOR[.PATCH]]" with an optional "-extra" or "+" tail, as uname -r prints. */
+static bool parse_version(const char *v, unsigned int *major, unsigned int *minor)
+{
+	unsigned long part[3] = { 0, 0, 0 };
+	unsigned int i;
+	char *end;
+
+	for (i = 0; i < 3; i++) {
+		if (*v < '0' || *v > '9')
+			return false;
+		part[i] = strtoul(v, &end, 10);
+		v = end;
+		if (*v != '.')
+			break;
+		v++;
+	}
+	if (i == 3 || (*v && *v != '-' && *v != '+'))
+		return false;
+	*major = part[0] > 999 ? 1000 : part[0];
+	*minor = part[1] > 999 ? 1000 : part[1];
+	return true;
+}
+
 static int parse_kernel(struct iok_topo *topo, const char *v)
 {
-	unsigned int major, minor = 0;
-	int n = 0;
+	unsigned int major, minor;
 
-	if (sscanf(v, "%u.%u%n", &major, &minor, &n) < 1 ||
-	    (n && v[n] && v[n] != '.' && v[n] != '-' && v[n] != '+') ||
+	if (!parse_version(v, &major, &minor) ||
 	    major < 3 || major > 99 || minor > 99)
 		return iok_fail(topo->ctx, -EINVAL,
 				"kernel version '%s' is not of the form MAJOR.MINOR (e.g. 6.1, 6.19, 7.0)", v);
