@@ -13,6 +13,9 @@ import sys
 import tarfile
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from partition import compare, read_iommukit_groups, read_kernel_groups  # noqa: E402
+
 iok, root = sys.argv[1], sys.argv[2]
 cases = []
 if os.path.isdir(root):
@@ -20,22 +23,6 @@ if os.path.isdir(root):
                    if f.endswith('.tar.xz') and
                    os.path.exists(os.path.join(root, f[:-len('.tar.xz')] + '.groups.txt')))
 print('1..%d' % len(cases))
-
-
-def norm(b):
-    b = b.strip().lower()
-    return b if b.count(':') == 2 else '0000:' + b
-
-
-def partition(pairs):
-    groups = {}
-    none = set()
-    for bdf, g in pairs:
-        if g == '-':
-            none.add(bdf)
-        else:
-            groups.setdefault(g, set()).add(bdf)
-    return {frozenset(v) for v in groups.values()}, none
 
 
 def extract(archive, dest):
@@ -49,29 +36,17 @@ def extract(archive, dest):
 
 def check(name):
     base = os.path.join(root, name)
-    kernel = []
-    for line in open(base + '.groups.txt'):
-        f = line.split()
-        if len(f) == 2 and not line.startswith('#'):
-            kernel.append((norm(f[0]), f[1]))
+    kernel = read_kernel_groups(base + '.groups.txt')
     with tempfile.TemporaryDirectory(prefix='iok-sysfs-') as tmp:
         extract(base + '.tar.xz', tmp)
         r = subprocess.run([iok, 'groups', '-S', 'sysfs:' + tmp, '--json'],
                            capture_output=True, text=True)
     if r.returncode:
         return 'exit %d: %s' % (r.returncode, r.stderr.strip())
-    doc = json.loads(r.stdout)
-    ours = [(d['bdf'], str(g['group'])) for g in doc['groups'] for d in g['devices']]
-    ours += [(d['bdf'], '-') for d in doc['ungrouped']]
-    kset, oset = {b for b, _ in kernel}, {b for b, _ in ours}
-    if kset != oset:
-        return 'device sets differ: only in the groups file %s, only read %s' % (
-            sorted(kset - oset)[:4], sorted(oset - kset)[:4])
-    kp, kn = partition(kernel)
-    op, on = partition(ours)
-    if kp != op or kn != on:
-        diff = sorted(sorted(s) for s in kp ^ op)
-        return 'groups differ: %s; ungrouped differ: %s' % (diff[:4], sorted(kn ^ on)[:4])
+    ours, doc = read_iommukit_groups(r.stdout)
+    err = compare(kernel, ours)
+    if err:
+        return err
     if 'kernel_differences' not in doc:
         return 'no "kernel_differences" in the JSON: not read as a live machine?'
     if doc['kernel_differences']:

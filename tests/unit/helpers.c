@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,4 +126,90 @@ struct iok_grouping *t_groups(struct iok_topo *topo, const char *expect)
 void t_assert_groups(struct iok_topo *topo, const char *expect)
 {
 	iok_grouping_unref(t_groups(topo, expect));
+}
+
+int t_setup_ctx(void **state)
+{
+	*state = t_ctx();
+	return 0;
+}
+
+int t_teardown_ctx(void **state)
+{
+	iok_unref(*state);
+	return 0;
+}
+
+struct iok_topo *t_loadf(struct iok_ctx *ctx, const char *fmt, ...)
+{
+	struct iok_topo *topo;
+	va_list ap;
+	char *text, *p;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	assert_true(n >= 0);
+	for (p = text; *p; p++)
+		if (*p == '\'')
+			*p = '"';
+	topo = t_load_json(ctx, text);
+	free(text);
+	return topo;
+}
+
+struct iok_dev *t_dev(struct iok_topo *topo, const char *bdf)
+{
+	struct iok_dev *d = NULL;
+
+	if (iok_dev_find(topo, bdf, &d))
+		fail_msg("no device %s", bdf);
+	return d;
+}
+
+struct iok_grouping *t_compute(struct iok_topo *topo)
+{
+	struct iok_grouping *g = NULL;
+
+	assert_int_equal(iok_grouping_compute(topo, &g), 0);
+	return g;
+}
+
+void t_verdict(struct iok_grouping *g, struct iok_topo *topo, const char *bdf,
+	       bool isolated, enum iok_acs_rule rule, const char *quirk,
+	       unsigned int required, unsigned int missing)
+{
+	struct iok_acs_verdict v;
+
+	assert_int_equal(iok_dev_acs_verdict(g, t_dev(topo, bdf), &v), 0);
+	if (v.isolated != isolated)
+		fail_msg("%s: isolated=%d, expected %d (rule: %s, quirk %s)", bdf, v.isolated,
+			 isolated, iok_acs_rule_name(v.rule), v.quirk ? v.quirk : "-");
+	if (v.rule != rule)
+		fail_msg("%s: rule '%s', expected '%s'", bdf, iok_acs_rule_name(v.rule),
+			 iok_acs_rule_name(rule));
+	if (quirk && (!v.quirk || strcmp(v.quirk, quirk)))
+		fail_msg("%s: quirk '%s', expected '%s'", bdf, v.quirk ? v.quirk : "(none)",
+			 quirk);
+	if (!quirk && rule != IOK_ACS_RULE_QUIRK && rule != IOK_ACS_RULE_OVERRIDE && v.quirk)
+		fail_msg("%s: unexpected quirk '%s'", bdf, v.quirk);
+	if (required != T_ANYBITS && v.required != required)
+		fail_msg("%s: required 0x%02x, expected 0x%02x", bdf, v.required, required);
+	if (missing != T_ANYBITS && v.missing != missing)
+		fail_msg("%s: missing 0x%02x, expected 0x%02x", bdf, v.missing, missing);
+}
+
+void t_first_step(struct iok_grouping *g, struct iok_topo *topo, const char *bdf,
+		  enum iok_join_kind kind, const char *to)
+{
+	struct iok_join_step s;
+
+	assert_int_equal(iok_dev_get_join(g, t_dev(topo, bdf), 0, &s), 0);
+	if (s.kind != kind)
+		fail_msg("%s: first step '%s', expected '%s'", bdf, iok_join_kind_name(s.kind),
+			 iok_join_kind_name(kind));
+	if (to && s.dev != t_dev(topo, to))
+		fail_msg("%s: first step reaches %s, expected %s", bdf,
+			 iok_dev_get_name(s.dev), to);
 }

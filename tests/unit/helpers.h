@@ -31,4 +31,31 @@ int t_group_id(struct iok_grouping *g, struct iok_topo *topo, const char *bdf);
 /* A context whose errors go nowhere (tests provoke many). */
 struct iok_ctx *t_ctx(void);
 
+/* cmocka group setup/teardown that put a t_ctx() in *state. */
+int t_setup_ctx(void **state);
+int t_teardown_ctx(void **state);
+
+/* t_load_json() of a printf-formatted text in which ' stands for ". */
+struct iok_topo *t_loadf(struct iok_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* The device at @bdf; fails the test when absent. */
+struct iok_dev *t_dev(struct iok_topo *topo, const char *bdf);
+
+/* iok_grouping_compute() that must succeed. */
+struct iok_grouping *t_compute(struct iok_topo *topo);
+
+/* Any bit mask: skips that comparison in t_verdict(). */
+#define T_ANYBITS 0xffffu
+
+/* Check iok_dev_acs_verdict() of @bdf: verdict, rule, quirk name (NULL: none
+ * expected unless the rule is a quirk), required and missing bits. */
+void t_verdict(struct iok_grouping *g, struct iok_topo *topo, const char *bdf,
+	       bool isolated, enum iok_acs_rule rule, const char *quirk,
+	       unsigned int required, unsigned int missing);
+
+/* Check the first step of how @bdf found its group (@to NULL: any device). */
+void t_first_step(struct iok_grouping *g, struct iok_topo *topo, const char *bdf,
+		  enum iok_join_kind kind, const char *to);
+
 #endif

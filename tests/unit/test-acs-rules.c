@@ -18,46 +18,6 @@
 
 /* ---- helpers ----------------------------------------------------------- */
 
-static struct iok_topo *load(struct iok_ctx *ctx, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static struct iok_topo *load(struct iok_ctx *ctx, const char *fmt, ...)
-{
-	struct iok_topo *topo;
-	va_list ap;
-	char *text;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&text, fmt, ap);
-	va_end(ap);
-	assert_true(n >= 0);
-	for (char *p = text; *p; p++)
-		if (*p == '\'')
-			*p = '"';
-	topo = t_load_json(ctx, text);
-	free(text);
-	return topo;
-}
-
-static struct iok_dev *dev(struct iok_topo *t, const char *bdf)
-{
-	struct iok_dev *d = NULL;
-
-	if (iok_dev_find(t, bdf, &d))
-		fail_msg("no device %s", bdf);
-	return d;
-}
-
-static struct iok_grouping *compute(struct iok_topo *t)
-{
-	struct iok_grouping *g = NULL;
-
-	assert_int_equal(iok_grouping_compute(t, &g), 0);
-	return g;
-}
-
-#define ANYBITS 0xffffu
 #define REQ (IOK_ACS_SV | IOK_ACS_RR | IOK_ACS_CR | IOK_ACS_UF)
 
 static struct iok_acs_verdict get_verdict(struct iok_grouping *g, struct iok_topo *t,
@@ -65,39 +25,15 @@ static struct iok_acs_verdict get_verdict(struct iok_grouping *g, struct iok_top
 {
 	struct iok_acs_verdict v;
 
-	assert_int_equal(iok_dev_acs_verdict(g, dev(t, bdf), &v), 0);
+	assert_int_equal(iok_dev_acs_verdict(g, t_dev(t, bdf), &v), 0);
 	return v;
-}
-
-/* Check iok_dev_acs_verdict(); ANYBITS skips a bit-mask comparison. */
-static void verdict(struct iok_grouping *g, struct iok_topo *t, const char *bdf,
-		    bool isolated, enum iok_acs_rule rule, const char *quirk,
-		    unsigned int required, unsigned int missing)
-{
-	struct iok_acs_verdict v = get_verdict(g, t, bdf);
-
-	if (v.isolated != isolated)
-		fail_msg("%s: isolated=%d, expected %d (rule: %s, quirk %s)", bdf, v.isolated,
-			 isolated, iok_acs_rule_name(v.rule), v.quirk ? v.quirk : "-");
-	if (v.rule != rule)
-		fail_msg("%s: rule '%s', expected '%s'", bdf, iok_acs_rule_name(v.rule),
-			 iok_acs_rule_name(rule));
-	if (quirk && (!v.quirk || strcmp(v.quirk, quirk)))
-		fail_msg("%s: quirk '%s', expected '%s'", bdf, v.quirk ? v.quirk : "(none)",
-			 quirk);
-	if (!quirk && rule != IOK_ACS_RULE_QUIRK && rule != IOK_ACS_RULE_OVERRIDE && v.quirk)
-		fail_msg("%s: unexpected quirk '%s'", bdf, v.quirk);
-	if (required != ANYBITS && v.required != required)
-		fail_msg("%s: required 0x%02x, expected 0x%02x", bdf, v.required, required);
-	if (missing != ANYBITS && v.missing != missing)
-		fail_msg("%s: missing 0x%02x, expected 0x%02x", bdf, v.missing, missing);
 }
 
 /* A quirk's verdict: yes or no, and which handler gave it. */
 static void quirk(struct iok_grouping *g, struct iok_topo *t, const char *bdf,
 		  const char *name, bool yes)
 {
-	verdict(g, t, bdf, yes, IOK_ACS_RULE_QUIRK, name, ANYBITS, ANYBITS);
+	t_verdict(g, t, bdf, yes, IOK_ACS_RULE_QUIRK, name, T_ANYBITS, T_ANYBITS);
 }
 
 /* The effective ACS Control (after spec groups 3) of @bdf. */
@@ -106,38 +42,12 @@ static unsigned int ctrl_of(struct iok_grouping *g, struct iok_topo *t, const ch
 	return get_verdict(g, t, bdf).ctrl;
 }
 
-static void first_step(struct iok_grouping *g, struct iok_topo *t, const char *bdf,
-		       enum iok_join_kind kind, const char *to)
-{
-	struct iok_join_step s;
-
-	assert_int_equal(iok_dev_get_join(g, dev(t, bdf), 0, &s), 0);
-	if (s.kind != kind)
-		fail_msg("%s: first step '%s', expected '%s'", bdf, iok_join_kind_name(s.kind),
-			 iok_join_kind_name(kind));
-	if (to && s.dev != dev(t, to))
-		fail_msg("%s: first step reaches %s, expected %s", bdf,
-			 iok_dev_get_name(s.dev), to);
-}
-
 static void hidden(struct iok_topo *t, const char *bdf, enum iok_hidden_reason why)
 {
-	enum iok_hidden_reason r = iok_dev_get_hidden(dev(t, bdf));
+	enum iok_hidden_reason r = iok_dev_get_hidden(t_dev(t, bdf));
 
 	if (r != why)
 		fail_msg("%s: hidden reason %d, expected %d", bdf, r, why);
-}
-
-static int setup(void **state)
-{
-	*state = t_ctx();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	iok_unref(*state);
-	return 0;
 }
 
 #define FULL "'acs': {'cap': 'SV RR CR UF', 'ctrl': ''}"
@@ -151,13 +61,13 @@ static int teardown(void **state)
 /* spec groups 4.1: a bit the Capability lacks is not required. */
 static void acs41_missing_cap_bit_not_required(void **state)
 {
-	struct iok_topo *t = load(*state, "{'schema': 1, 'platform': {'acs': 'final'}, 'devices': ["
+	struct iok_topo *t = t_loadf(*state, "{'schema': 1, 'platform': {'acs': 'final'}, 'devices': ["
 		RP("00:01.0", "8086:1901", "01", ", 'acs': {'cap': 'RR CR UF', 'ctrl': 'RR CR UF'}") ","
 		RP("00:02.0", "8086:1905", "02", ", 'acs': {'cap': 'SV RR CR UF', 'ctrl': 'RR CR UF'}") "]}");
-	struct iok_grouping *g = compute(t);
+	struct iok_grouping *g = t_compute(t);
 
-	verdict(g, t, "00:01.0", true, IOK_ACS_RULE_PORT, NULL, 0x1c, 0);
-	verdict(g, t, "00:02.0", false, IOK_ACS_RULE_PORT, NULL, REQ, IOK_ACS_SV);
+	t_verdict(g, t, "00:01.0", true, IOK_ACS_RULE_PORT, NULL, 0x1c, 0);
+	t_verdict(g, t, "00:02.0", false, IOK_ACS_RULE_PORT, NULL, REQ, IOK_ACS_SV);
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 }
@@ -165,11 +75,11 @@ static void acs41_missing_cap_bit_not_required(void **state)
 /* spec groups 4.1: Capability 0 → nothing required → isolated. */
 static void acs41_cap_zero_isolated(void **state)
 {
-	struct iok_topo *t = load(*state, "{'schema': 1, 'platform': {'acs': 'final'}, 'devices': ["
+	struct iok_topo *t = t_loadf(*state, "{'schema': 1, 'platform': {'acs': 'final'}, 'devices': ["
 		RP("00:01.0", "8086:1901", "01", ", 'acs': {'cap': '', 'ctrl': ''}") "," NVME("01:00.0") "]}");
 	struct iok_grouping *g = t_groups(t, "{00:01.0} {01:00.0}");
 
-	verdict(g, t, "00:01.0", true, IOK_ACS_RULE_PORT, NULL, 0, 0);
+	t_verdict(g, t, "00:01.0", true, IOK_ACS_RULE_PORT, NULL, 0, 0);
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 }
@@ -180,13 +90,13 @@ static void acs41_cap_zero_isolated(void **state)
  */
 static void acs41_ec_not_requested(void **state)
 {
-	struct iok_topo *t = load(*state, "{'schema': 1, 'platform': {'acs': 'final'}, 'devices': ["
+	struct iok_topo *t = t_loadf(*state, "{'schema': 1, 'platform': {'acs': 'final'}, 'devices': ["
 		RP("00:01.0", "8086:1901", "01", ", 'acs': {'cap': 'EC', 'ctrl': ''}") ","
 		RP("00:02.0", "8086:1905", "02", ", 'acs': {'cap': 'SV RR CR UF EC', 'ctrl': 'SV RR CR UF'}") "]}");
-	struct iok_grouping *g = compute(t);
+	struct iok_grouping *g = t_compute(t);
 
-	verdict(g, t, "00:01.0", true, IOK_ACS_RULE_PORT, NULL, 0, 0);
-	verdict(g, t, "00:02.0", true, IOK_ACS_RULE_PORT, NULL, REQ, 0);
+	t_verdict(g, t, "00:01.0", true, IOK_ACS_RULE_PORT, NULL, 0, 0);
+	t_verdict(g, t, "00:02.0", true, IOK_ACS_RULE_PORT, NULL, REQ, 0);
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 }
@@ -194,14 +104,14 @@ static void acs41_ec_not_requested(void **state)
 /* spec groups 4.1: no ACS capability → false; a bit left off → false. */
 static void acs41_absent_or_partial(void **state)
 {
-	struct iok_topo *t = load(*state, "{'schema': 1, 'platform': {'acs': 'final'}, 'devices': ["
+	struct iok_topo *t = t_loadf(*state, "{'schema': 1, 'platform': {'acs': 'final'}, 'devices': ["
 		RP("00:01.0", "8086:1901", "01", "") ","
 		RP("00:02.0", "8086:1905", "02", ", 'acs': {'cap': 'SV RR CR UF', 'ctrl': 'SV RR CR'}") "]}");
-	struct iok_grouping *g = compute(t);
+	struct iok_grouping *g = t_compute(t);
 
-	verdict(g, t, "00:01.0", false, IOK_ACS_RULE_PORT, NULL, REQ, REQ);
-	verdict(g, t, "00:02.0", false, IOK_ACS_RULE_PORT, NULL, REQ, IOK_ACS_UF);
-	assert_int_equal(iok_dev_get_acs_state(dev(t, "00:01.0")), IOK_ACS_ABSENT);
+	t_verdict(g, t, "00:01.0", false, IOK_ACS_RULE_PORT, NULL, REQ, REQ);
+	t_verdict(g, t, "00:02.0", false, IOK_ACS_RULE_PORT, NULL, REQ, IOK_ACS_UF);
+	assert_int_equal(iok_dev_get_acs_state(t_dev(t, "00:01.0")), IOK_ACS_ABSENT);
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 }
@@ -233,13 +143,13 @@ static void acs41_absent_or_partial(void **state)
 /* spec groups 4.2: PCI_BRIDGE, PCIE_BRIDGE, RC_EC: false even with ACS. */
 static void acs42_bridge_types_never_isolated(void **state)
 {
-	struct iok_topo *t = load(*state, TYPES_JSON);
-	struct iok_grouping *g = compute(t);
+	struct iok_topo *t = t_loadf(*state, TYPES_JSON);
+	struct iok_grouping *g = t_compute(t);
 
-	verdict(g, t, "00:02.0", false, IOK_ACS_RULE_BRIDGE_TYPE, NULL, ANYBITS, ANYBITS);
-	verdict(g, t, "00:03.0", false, IOK_ACS_RULE_BRIDGE_TYPE, NULL, ANYBITS, ANYBITS);
-	verdict(g, t, "00:04.0", false, IOK_ACS_RULE_BRIDGE_TYPE, NULL, ANYBITS, ANYBITS);
-	assert_int_equal(iok_dev_get_acs_state(dev(t, "00:04.0")), IOK_ACS_PRESENT);
+	t_verdict(g, t, "00:02.0", false, IOK_ACS_RULE_BRIDGE_TYPE, NULL, T_ANYBITS, T_ANYBITS);
+	t_verdict(g, t, "00:03.0", false, IOK_ACS_RULE_BRIDGE_TYPE, NULL, T_ANYBITS, T_ANYBITS);
+	t_verdict(g, t, "00:04.0", false, IOK_ACS_RULE_BRIDGE_TYPE, NULL, T_ANYBITS, T_ANYBITS);
+	assert_int_equal(iok_dev_get_acs_state(t_dev(t, "00:04.0")), IOK_ACS_PRESENT);
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 }
@@ -247,13 +157,13 @@ static void acs42_bridge_types_never_isolated(void **state)
 /* spec groups 4.2: reserved types (2, 3, 0xB-0xF) are isolated, even mf. */
 static void acs42_reserved_types_isolated(void **state)
 {
-	struct iok_topo *t = load(*state, TYPES_JSON);
-	struct iok_grouping *g = compute(t);
+	struct iok_topo *t = t_loadf(*state, TYPES_JSON);
+	struct iok_grouping *g = t_compute(t);
 
-	verdict(g, t, "00:05.0", true, IOK_ACS_RULE_OTHER_TYPE, NULL, ANYBITS, ANYBITS);
-	verdict(g, t, "00:06.0", true, IOK_ACS_RULE_OTHER_TYPE, NULL, ANYBITS, ANYBITS);
-	verdict(g, t, "00:07.1", true, IOK_ACS_RULE_OTHER_TYPE, NULL, ANYBITS, ANYBITS);
-	verdict(g, t, "00:08.0", true, IOK_ACS_RULE_OTHER_TYPE, NULL, ANYBITS, ANYBITS);
+	t_verdict(g, t, "00:05.0", true, IOK_ACS_RULE_OTHER_TYPE, NULL, T_ANYBITS, T_ANYBITS);
+	t_verdict(g, t, "00:06.0", true, IOK_ACS_RULE_OTHER_TYPE, NULL, T_ANYBITS, T_ANYBITS);
+	t_verdict(g, t, "00:07.1", true, IOK_ACS_RULE_OTHER_TYPE, NULL, T_ANYBITS, T_ANYBITS);
+	t_verdict(g, t, "00:08.0", true, IOK_ACS_RULE_OTHER_TYPE, NULL, T_ANYBITS, T_ANYBITS);
 	assert_int_not_equal(t_group_id(g, t, "00:07.0"), t_group_id(g, t, "00:07.1"));
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
@@ -262,14 +172,14 @@ static void acs42_reserved_types_isolated(void **state)
 /* spec groups 4.2: endpoint/legacy/RCiEP: single → true, multi → ACS. */
 static void acs42_endpoints_single_vs_multi(void **state)
 {
-	struct iok_topo *t = load(*state, TYPES_JSON);
-	struct iok_grouping *g = compute(t);
+	struct iok_topo *t = t_loadf(*state, TYPES_JSON);
+	struct iok_grouping *g = t_compute(t);
 
-	verdict(g, t, "00:09.0", true, IOK_ACS_RULE_SINGLE_FUNCTION, NULL, ANYBITS, ANYBITS);
-	verdict(g, t, "00:0a.1", false, IOK_ACS_RULE_MULTIFUNCTION, NULL, REQ, REQ);
-	verdict(g, t, "00:0b.0", false, IOK_ACS_RULE_MULTIFUNCTION, NULL, REQ, REQ);
-	verdict(g, t, "00:0c.0", false, IOK_ACS_RULE_MULTIFUNCTION, NULL, REQ, REQ);
-	verdict(g, t, "00:0c.1", true, IOK_ACS_RULE_MULTIFUNCTION, NULL, REQ, 0);
+	t_verdict(g, t, "00:09.0", true, IOK_ACS_RULE_SINGLE_FUNCTION, NULL, T_ANYBITS, T_ANYBITS);
+	t_verdict(g, t, "00:0a.1", false, IOK_ACS_RULE_MULTIFUNCTION, NULL, REQ, REQ);
+	t_verdict(g, t, "00:0b.0", false, IOK_ACS_RULE_MULTIFUNCTION, NULL, REQ, REQ);
+	t_verdict(g, t, "00:0c.0", false, IOK_ACS_RULE_MULTIFUNCTION, NULL, REQ, REQ);
+	t_verdict(g, t, "00:0c.1", true, IOK_ACS_RULE_MULTIFUNCTION, NULL, REQ, 0);
 	assert_int_equal(t_group_id(g, t, "00:0a.0"), t_group_id(g, t, "00:0a.1"));
 	assert_int_equal(t_group_id(g, t, "00:0b.0"), t_group_id(g, t, "00:0b.1"));
 	assert_int_not_equal(t_group_id(g, t, "00:0c.0"), t_group_id(g, t, "00:0c.1"));
@@ -280,12 +190,12 @@ static void acs42_endpoints_single_vs_multi(void **state)
 /* spec groups 4.2: ports need ACS, single- or multifunction; PCI never. */
 static void acs42_ports_and_conventional(void **state)
 {
-	struct iok_topo *t = load(*state, TYPES_JSON);
-	struct iok_grouping *g = compute(t);
+	struct iok_topo *t = t_loadf(*state, TYPES_JSON);
+	struct iok_grouping *g = t_compute(t);
 
-	verdict(g, t, "00:0d.0", true, IOK_ACS_RULE_PORT, NULL, REQ, 0);
-	verdict(g, t, "00:0d.1", false, IOK_ACS_RULE_PORT, NULL, REQ, REQ);
-	verdict(g, t, "00:0e.0", false, IOK_ACS_RULE_NOT_PCIE, NULL, ANYBITS, ANYBITS);
+	t_verdict(g, t, "00:0d.0", true, IOK_ACS_RULE_PORT, NULL, REQ, 0);
+	t_verdict(g, t, "00:0d.1", false, IOK_ACS_RULE_PORT, NULL, REQ, REQ);
+	t_verdict(g, t, "00:0e.0", false, IOK_ACS_RULE_NOT_PCIE, NULL, T_ANYBITS, T_ANYBITS);
 	assert_int_equal(t_group_id(g, t, "00:0e.0"), t_group_id(g, t, "00:0e.1"));
 	/* 0d.0 is isolated, so it stays out of 0d.1's sibling group. */
 	assert_int_not_equal(t_group_id(g, t, "00:0d.0"), t_group_id(g, t, "00:0d.1"));
@@ -296,14 +206,14 @@ static void acs42_ports_and_conventional(void **state)
 /* spec groups 4.2: a single-function upstream port is isolated without ACS. */
 static void acs42_single_function_usp(void **state)
 {
-	struct iok_topo *t = load(*state, "{'schema': 1, 'devices': ["
+	struct iok_topo *t = t_loadf(*state, "{'schema': 1, 'devices': ["
 		"{'bdf': '00:01.0', 'id': '8086:1901', 'pcie': 'root_port', 'secondary': '01', 'subordinate': '03', " FULL "},"
 		"{'bdf': '01:00.0', 'id': '1b21:2824', 'pcie': 'upstream', 'secondary': '02', 'subordinate': '03'},"
 		"{'bdf': '02:00.0', 'id': '1b21:2824', 'pcie': 'downstream', 'secondary': '03', " FULL "},"
 		NVME("03:00.0") "]}");
 	struct iok_grouping *g = t_groups(t, "{00:01.0} {01:00.0} {02:00.0} {03:00.0}");
 
-	verdict(g, t, "01:00.0", true, IOK_ACS_RULE_SINGLE_FUNCTION, NULL, ANYBITS, ANYBITS);
+	t_verdict(g, t, "01:00.0", true, IOK_ACS_RULE_SINGLE_FUNCTION, NULL, T_ANYBITS, T_ANYBITS);
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 }
@@ -321,30 +231,30 @@ static void acs42_single_function_usp(void **state)
 /* spec groups 4.3: every bridge up to the root bus must pass. */
 static void acs43_path_climbs_to_root(void **state)
 {
-	struct iok_topo *t = load(*state, SWITCH_FMT, "", "", "", ", " FULL, ", " FULL);
+	struct iok_topo *t = t_loadf(*state, SWITCH_FMT, "", "", "", ", " FULL, ", " FULL);
 	struct iok_grouping *g = t_groups(t, "{00:01.0 02:00.0 03:00.0 03:01.0 04:00.0 05:00.0}");
 
 	/* The DSP itself passes, but the root port above it does not. */
-	verdict(g, t, "03:00.0", true, IOK_ACS_RULE_PORT, NULL, REQ, 0);
-	assert_false(iok_dev_acs_path_ok(g, dev(t, "03:00.0")));
-	assert_false(iok_dev_acs_path_ok(g, dev(t, "00:01.0")));
+	t_verdict(g, t, "03:00.0", true, IOK_ACS_RULE_PORT, NULL, REQ, 0);
+	assert_false(iok_dev_acs_path_ok(g, t_dev(t, "03:00.0")));
+	assert_false(iok_dev_acs_path_ok(g, t_dev(t, "00:01.0")));
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 
-	t = load(*state, SWITCH_FMT, "", ", " FULL, "", ", " FULL, "");
-	g = compute(t);
-	assert_true(iok_dev_acs_path_ok(g, dev(t, "03:00.0")));
-	assert_true(iok_dev_acs_path_ok(g, dev(t, "04:00.0")));
-	assert_true(iok_dev_acs_path_ok(g, dev(t, "00:01.0")));
-	assert_false(iok_dev_acs_path_ok(g, dev(t, "03:01.0")));
-	assert_false(iok_dev_acs_path_ok(g, dev(t, "05:00.0")));
+	t = t_loadf(*state, SWITCH_FMT, "", ", " FULL, "", ", " FULL, "");
+	g = t_compute(t);
+	assert_true(iok_dev_acs_path_ok(g, t_dev(t, "03:00.0")));
+	assert_true(iok_dev_acs_path_ok(g, t_dev(t, "04:00.0")));
+	assert_true(iok_dev_acs_path_ok(g, t_dev(t, "00:01.0")));
+	assert_false(iok_dev_acs_path_ok(g, t_dev(t, "03:01.0")));
+	assert_false(iok_dev_acs_path_ok(g, t_dev(t, "05:00.0")));
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 
 	/* A multifunction USP without ACS breaks every path through it. */
-	t = load(*state, SWITCH_FMT, "", ", " FULL, ", 'multifunction': true", ", " FULL, ", " FULL);
-	g = compute(t);
-	assert_false(iok_dev_acs_path_ok(g, dev(t, "03:00.0")));
+	t = t_loadf(*state, SWITCH_FMT, "", ", " FULL, ", 'multifunction': true", ", " FULL, ", " FULL);
+	g = t_compute(t);
+	assert_false(iok_dev_acs_path_ok(g, t_dev(t, "03:00.0")));
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 }
@@ -365,15 +275,15 @@ static void acs43_path_climbs_to_root(void **state)
 /* spec groups 4.5 amd_sb: multifunction + root bus + IVRS → yes. */
 static void acs45_amd_sb(void **state)
 {
-	struct iok_topo *t = load(*state, AMD_SB_FMT, "amd");
-	struct iok_grouping *g = compute(t);
+	struct iok_topo *t = t_loadf(*state, AMD_SB_FMT, "amd");
+	struct iok_grouping *g = t_compute(t);
 
 	quirk(g, t, "00:14.0", "amd_sb", true);
 	quirk(g, t, "00:14.4", "amd_sb", true);
 	/* Single-function on the root bus: n/a, then "not PCIe". */
-	verdict(g, t, "00:16.0", false, IOK_ACS_RULE_NOT_PCIE, NULL, ANYBITS, ANYBITS);
+	t_verdict(g, t, "00:16.0", false, IOK_ACS_RULE_NOT_PCIE, NULL, T_ANYBITS, T_ANYBITS);
 	/* Multifunction but not on a root bus: n/a. */
-	verdict(g, t, "03:00.0", false, IOK_ACS_RULE_NOT_PCIE, NULL, ANYBITS, ANYBITS);
+	t_verdict(g, t, "03:00.0", false, IOK_ACS_RULE_NOT_PCIE, NULL, T_ANYBITS, T_ANYBITS);
 	/* Not in the list (4397/4396 are OHCI/EHCI): grouped as siblings. */
 	assert_int_equal(t_group_id(g, t, "00:12.0"), t_group_id(g, t, "00:12.2"));
 	assert_int_not_equal(t_group_id(g, t, "00:14.0"), t_group_id(g, t, "00:14.3"));
@@ -385,10 +295,10 @@ static void acs45_amd_sb(void **state)
 /* spec groups 4.5 amd_sb: no IVRS table → n/a. */
 static void acs45_amd_sb_without_ivrs(void **state)
 {
-	struct iok_topo *t = load(*state, AMD_SB_FMT, "intel");
-	struct iok_grouping *g = compute(t);
+	struct iok_topo *t = t_loadf(*state, AMD_SB_FMT, "intel");
+	struct iok_grouping *g = t_compute(t);
 
-	verdict(g, t, "00:14.0", false, IOK_ACS_RULE_NOT_PCIE, NULL, ANYBITS, ANYBITS);
+	t_verdict(g, t, "00:14.0", false, IOK_ACS_RULE_NOT_PCIE, NULL, T_ANYBITS, T_ANYBITS);
 	assert_int_equal(t_group_id(g, t, "00:14.0"), t_group_id(g, t, "00:14.3"));
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
@@ -397,7 +307,7 @@ static void acs45_amd_sb_without_ivrs(void **state)
 /* spec groups 4.5 mf_endpoint: yes, with no type/multifunction/ACS check. */
 static void acs45_mf_endpoint(void **state)
 {
-	struct iok_topo *t = load(*state, "{'schema': 1, 'platform': {'acs': 'final'}, 'devices': ["
+	struct iok_topo *t = t_loadf(*state, "{'schema': 1, 'platform': {'acs': 'final'}, 'devices': ["
 		RP("00:01.0", "8086:1901", "01", ", 'acs': {'cap': 'SV RR CR UF', 'ctrl': 'SV RR CR UF'}") ","
 		"{'bdf': '01:00.0', 'id': '8086:10fb', 'class': '020000', 'pcie': 'endpoint', 'multifunction': true,"
 		" 'acs': {'cap': 'SV RR CR UF', 'ctrl': ''}},"
@@ -429,7 +339,7 @@ static void acs45_mf_endpoint(void **state)
 /* spec groups 4.5 rciep: Intel RC_END only; other Intel types fall through. */
 static void acs45_intel_rciep(void **state)
 {
-	struct iok_topo *t = load(*state, "{'schema': 1, 'devices': ["
+	struct iok_topo *t = t_loadf(*state, "{'schema': 1, 'devices': ["
 		"{'bdf': '00:14.0', 'id': '8086:a36d', 'class': '0c0330', 'pcie': 'rc_endpoint', 'multifunction': true},"
 		"{'bdf': '00:14.2', 'id': '8086:a36f', 'class': '050000', 'pcie': 'rc_endpoint'},"
 		"{'bdf': '00:15.0', 'id': '8086:a368', 'class': '0c8000', 'pcie': 'endpoint', 'multifunction': true},"
@@ -439,8 +349,8 @@ static void acs45_intel_rciep(void **state)
 	struct iok_grouping *g = t_groups(t, "{00:14.0} {00:14.2} {00:15.0 00:15.1} {00:16.0 00:16.3}");
 
 	quirk(g, t, "00:14.2", "rciep", true);
-	verdict(g, t, "00:15.0", false, IOK_ACS_RULE_MULTIFUNCTION, NULL, REQ, REQ);
-	verdict(g, t, "00:16.0", false, IOK_ACS_RULE_NOT_PCIE, NULL, ANYBITS, ANYBITS);
+	t_verdict(g, t, "00:15.0", false, IOK_ACS_RULE_MULTIFUNCTION, NULL, REQ, REQ);
+	t_verdict(g, t, "00:16.0", false, IOK_ACS_RULE_NOT_PCIE, NULL, T_ANYBITS, T_ANYBITS);
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 }
@@ -448,7 +358,7 @@ static void acs45_intel_rciep(void **state)
 /* spec groups 4.5 qcom_rp, xgene, nxp_rp, brcm, loongson: unconditional yes. */
 static void acs45_unconditional_yes(void **state)
 {
-	struct iok_topo *t = load(*state, "{'schema': 1, 'platform': {'iommu': 'arm'}, 'devices': ["
+	struct iok_topo *t = t_loadf(*state, "{'schema': 1, 'platform': {'iommu': 'arm'}, 'devices': ["
 		RP("00:01.0", "17cb:0400", "01", "") "," RP("00:02.0", "17cb:0115", "02", "") ","
 		RP("00:03.0", "1dbf:0401", "03", "") "," RP("00:04.0", "10e8:e004", "04", "") ","
 		RP("00:05.0", "1def:e00c", "05", "") "," RP("00:06.0", "1957:8d9b", "06", "") ","
@@ -456,7 +366,7 @@ static void acs45_unconditional_yes(void **state)
 		RP("00:09.0", "0014:3c09", "09", "") "," RP("00:0a.0", "17cb:0402", "0a", "") ","
 		"{'bdf': '00:0b.0', 'id': '17cb:0401', 'class': '060400', 'pcie': 'endpoint', 'multifunction': true},"
 		"{'bdf': '00:0b.1', 'id': '17cb:0401', 'class': '060400', 'pcie': 'endpoint'}]}");
-	struct iok_grouping *g = compute(t);
+	struct iok_grouping *g = t_compute(t);
 
 	quirk(g, t, "00:01.0", "qcom_rp", true);
 	quirk(g, t, "00:02.0", "qcom_rp", true);
@@ -468,7 +378,7 @@ static void acs45_unconditional_yes(void **state)
 	quirk(g, t, "00:08.0", "loongson", true);
 	quirk(g, t, "00:09.0", "loongson", true);
 	/* Not listed. */
-	verdict(g, t, "00:0a.0", false, IOK_ACS_RULE_PORT, NULL, REQ, REQ);
+	t_verdict(g, t, "00:0a.0", false, IOK_ACS_RULE_PORT, NULL, REQ, REQ);
 	/* No type check: a listed ID counts as isolated whatever it is. */
 	quirk(g, t, "00:0b.1", "qcom_rp", true);
 	assert_int_not_equal(t_group_id(g, t, "00:0b.0"), t_group_id(g, t, "00:0b.1"));
@@ -482,7 +392,7 @@ static void acs45_qcom_70_ids(void **state)
 	static const char json[] = "{'schema': 1, 'platform': {'iommu': 'arm', 'kernel': '%s'}, 'devices': ["
 		RP("00:00.0", "17cb:0111", "01", "") "," NVME("01:00.0") ","
 		RP("00:01.0", "17cb:0120", "02", "") "," NVME("02:00.0") "]}";
-	struct iok_topo *t = load(*state, json, "7.0");
+	struct iok_topo *t = t_loadf(*state, json, "7.0");
 	struct iok_grouping *g = t_groups(t, "{00:00.0} {01:00.0} {00:01.0} {02:00.0}");
 
 	quirk(g, t, "00:00.0", "qcom_rp", true);
@@ -490,10 +400,10 @@ static void acs45_qcom_70_ids(void **state)
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 
-	t = load(*state, json, "6.19");
+	t = t_loadf(*state, json, "6.19");
 	g = t_groups(t, "{00:00.0 01:00.0} {00:01.0 02:00.0}");
-	verdict(g, t, "00:00.0", false, IOK_ACS_RULE_PORT, NULL, REQ, REQ);
-	verdict(g, t, "00:01.0", false, IOK_ACS_RULE_PORT, NULL, REQ, REQ);
+	t_verdict(g, t, "00:00.0", false, IOK_ACS_RULE_PORT, NULL, REQ, REQ);
+	t_verdict(g, t, "00:01.0", false, IOK_ACS_RULE_PORT, NULL, REQ, REQ);
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 }
@@ -508,7 +418,7 @@ static void acs45_qcom_70_ids(void **state)
 /* spec groups 4.5 intel_pch + 3: RCBA enabled → yes. */
 static void acs45_intel_pch_rcba_on(void **state)
 {
-	struct iok_topo *t = load(*state, PCH_FMT, "", LPC("0x01"));
+	struct iok_topo *t = t_loadf(*state, PCH_FMT, "", LPC("0x01"));
 	struct iok_grouping *g = t_groups(t, "{00:1c.0} {00:1c.1} {01:00.0} {02:00.0} {00:1f.0}");
 
 	quirk(g, t, "00:1c.0", "intel_pch", true);
@@ -521,7 +431,7 @@ static void acs45_intel_pch_rcba_on(void **state)
 /* spec groups 4.5 intel_pch + 3: RCBA disabled → no (a verdict). */
 static void acs45_intel_pch_rcba_off(void **state)
 {
-	struct iok_topo *t = load(*state, PCH_FMT, "", LPC("0x00"));
+	struct iok_topo *t = t_loadf(*state, PCH_FMT, "", LPC("0x00"));
 	struct iok_grouping *g = t_groups(t, "{00:1c.0 00:1c.1 01:00.0 02:00.0} {00:1f.0}");
 
 	quirk(g, t, "00:1c.1", "intel_pch", false);
@@ -532,7 +442,7 @@ static void acs45_intel_pch_rcba_off(void **state)
 /* spec groups 3: an absent 00:1f.0 reads all ones: bit 0 looks set. */
 static void acs45_intel_pch_no_lpc(void **state)
 {
-	struct iok_topo *t = load(*state, PCH_FMT, "", "");
+	struct iok_topo *t = t_loadf(*state, PCH_FMT, "", "");
 	struct iok_grouping *g = t_groups(t, "{00:1c.0} {00:1c.1} {01:00.0} {02:00.0}");
 
 	quirk(g, t, "00:1c.0", "intel_pch", true);
@@ -543,13 +453,13 @@ static void acs45_intel_pch_no_lpc(void **state)
 /* spec groups 4.5 intel_pch: only root ports match; others fall through. */
 static void acs45_intel_pch_root_ports_only(void **state)
 {
-	struct iok_topo *t = load(*state, "{'schema': 1, 'devices': ["
+	struct iok_topo *t = t_loadf(*state, "{'schema': 1, 'devices': ["
 		"{'bdf': '00:1c.0', 'id': '8086:1e10', 'pcie': 'endpoint', 'class': '088000', 'multifunction': true},"
 		"{'bdf': '00:1c.1', 'id': '8086:1e12', 'pcie': 'endpoint', 'class': '088000'},"
 		"{'bdf': '00:1f.0', 'id': '8086:1e44', 'class': '060100', 'config': {'0xf0': '0x00'}}]}");
 	struct iok_grouping *g = t_groups(t, "{00:1c.0 00:1c.1} {00:1f.0}");
 
-	verdict(g, t, "00:1c.0", false, IOK_ACS_RULE_MULTIFUNCTION, NULL, REQ, REQ);
+	t_verdict(g, t, "00:1c.0", false, IOK_ACS_RULE_MULTIFUNCTION, NULL, REQ, REQ);
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 }
@@ -572,7 +482,7 @@ static void acs45_intel_spt_dword_layout(void **state)
 	struct iok_grouping *g;
 
 	/* Word control full, dword control empty: not isolated. */
-	t = load(*state, SPT_FMT, "'acs': 'final'", "a110",
+	t = t_loadf(*state, SPT_FMT, "'acs': 'final'", "a110",
 		 ", 'acs': {'cap': 'SV RR CR UF', 'ctrl': ''}", CTRL16_ON);
 	g = t_groups(t, "{00:1c.0 01:00.0}");
 	quirk(g, t, "00:1c.0", "intel_spt_pch", false);
@@ -580,7 +490,7 @@ static void acs45_intel_spt_dword_layout(void **state)
 	iok_topo_unref(t);
 
 	/* Word control empty, dword control full: isolated. */
-	t = load(*state, SPT_FMT, "'acs': 'final'", "a16a",
+	t = t_loadf(*state, SPT_FMT, "'acs': 'final'", "a16a",
 		 ", 'acs': {'cap': 'SV RR CR UF', 'ctrl': ''}", CTRL32_ON);
 	g = t_groups(t, "{00:1c.0} {01:00.0}");
 	quirk(g, t, "00:1c.0", "intel_spt_pch", true);
@@ -588,10 +498,10 @@ static void acs45_intel_spt_dword_layout(void **state)
 	iok_topo_unref(t);
 
 	/* Just outside the ID ranges: the standard word layout. */
-	t = load(*state, SPT_FMT, "'acs': 'final'", "a16b",
+	t = t_loadf(*state, SPT_FMT, "'acs': 'final'", "a16b",
 		 ", 'acs': {'cap': 'SV RR CR UF', 'ctrl': ''}", CTRL32_ON);
 	g = t_groups(t, "{00:1c.0 01:00.0}");
-	verdict(g, t, "00:1c.0", false, IOK_ACS_RULE_PORT, NULL, REQ, REQ);
+	t_verdict(g, t, "00:1c.0", false, IOK_ACS_RULE_PORT, NULL, REQ, REQ);
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 }
@@ -602,21 +512,21 @@ static void acs45_intel_spt_enabling(void **state)
 	struct iok_topo *t;
 	struct iok_grouping *g;
 
-	t = load(*state, SPT_FMT, "", "9d1b", ", 'acs': {'cap': 'SV RR CR UF', 'ctrl': ''}", "");
+	t = t_loadf(*state, SPT_FMT, "", "9d1b", ", 'acs': {'cap': 'SV RR CR UF', 'ctrl': ''}", "");
 	g = t_groups(t, "{00:1c.0} {01:00.0}");
 	quirk(g, t, "00:1c.0", "intel_spt_pch", true);
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 
 	/* Without an ACS capability the quirk is n/a: a port without ACS. */
-	t = load(*state, SPT_FMT, "", "a2e7", "", "");
+	t = t_loadf(*state, SPT_FMT, "", "a2e7", "", "");
 	g = t_groups(t, "{00:1c.0 01:00.0}");
-	verdict(g, t, "00:1c.0", false, IOK_ACS_RULE_PORT, NULL, REQ, REQ);
+	t_verdict(g, t, "00:1c.0", false, IOK_ACS_RULE_PORT, NULL, REQ, REQ);
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 
 	/* disable_acs_redir clears RR|CR|EC in the dword control. */
-	t = load(*state, SPT_FMT, "'cmdline': 'pci=disable_acs_redir=00:1c.0'",
+	t = t_loadf(*state, SPT_FMT, "'cmdline': 'pci=disable_acs_redir=00:1c.0'",
 		 "a290", ", 'acs': {'cap': 'SV RR CR UF', 'ctrl': ''}", "");
 	g = t_groups(t, "{00:1c.0 01:00.0}");
 	quirk(g, t, "00:1c.0", "intel_spt_pch", false);
@@ -627,20 +537,20 @@ static void acs45_intel_spt_enabling(void **state)
 /* spec groups 4.5 cavium: ThunderX root ports by ID range. */
 static void acs45_cavium(void **state)
 {
-	struct iok_topo *t = load(*state, "{'schema': 1, 'platform': {'iommu': 'arm'}, 'devices': ["
+	struct iok_topo *t = t_loadf(*state, "{'schema': 1, 'platform': {'iommu': 'arm'}, 'devices': ["
 		RP("00:01.0", "177d:a000", "01", "") "," RP("00:02.0", "177d:a7ff", "02", "") ","
 		RP("00:03.0", "177d:af84", "03", "") "," RP("00:04.0", "177d:b884", "04", "") ","
 		RP("00:05.0", "177d:a800", "05", "") ","
 		"{'bdf': '00:06.0', 'id': '177d:a001', 'class': '088000', 'pcie': 'endpoint', 'multifunction': true},"
 		"{'bdf': '00:06.1', 'id': '177d:a001', 'class': '088000', 'pcie': 'endpoint'}]}");
-	struct iok_grouping *g = compute(t);
+	struct iok_grouping *g = t_compute(t);
 
 	quirk(g, t, "00:01.0", "cavium", true);
 	quirk(g, t, "00:02.0", "cavium", true);
 	quirk(g, t, "00:03.0", "cavium", true);
 	quirk(g, t, "00:04.0", "cavium", true);
-	verdict(g, t, "00:05.0", false, IOK_ACS_RULE_PORT, NULL, REQ, REQ);
-	verdict(g, t, "00:06.0", false, IOK_ACS_RULE_MULTIFUNCTION, NULL, REQ, REQ);
+	t_verdict(g, t, "00:05.0", false, IOK_ACS_RULE_PORT, NULL, REQ, REQ);
+	t_verdict(g, t, "00:06.0", false, IOK_ACS_RULE_MULTIFUNCTION, NULL, REQ, REQ);
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 }
@@ -648,14 +558,14 @@ static void acs45_cavium(void **state)
 /* spec groups 4.5 al: Annapurna root ports: yes for SV|RR|CR|UF requests. */
 static void acs45_al(void **state)
 {
-	struct iok_topo *t = load(*state, "{'schema': 1, 'platform': {'iommu': 'arm'}, 'devices': ["
+	struct iok_topo *t = t_loadf(*state, "{'schema': 1, 'platform': {'iommu': 'arm'}, 'devices': ["
 		RP("00:01.0", "1c36:0031", "01", "") "," NVME("01:00.0") ","
 		"{'bdf': '00:02.0', 'id': '1c36:0031', 'class': '088000', 'pcie': 'endpoint', 'multifunction': true},"
 		"{'bdf': '00:02.1', 'id': '1c36:0031', 'class': '088000', 'pcie': 'endpoint'}]}");
 	struct iok_grouping *g = t_groups(t, "{00:01.0} {01:00.0} {00:02.0 00:02.1}");
 
 	quirk(g, t, "00:01.0", "al", true);
-	verdict(g, t, "00:02.0", false, IOK_ACS_RULE_MULTIFUNCTION, NULL, REQ, REQ);
+	t_verdict(g, t, "00:02.0", false, IOK_ACS_RULE_MULTIFUNCTION, NULL, REQ, REQ);
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 }
@@ -663,13 +573,13 @@ static void acs45_al(void **state)
 /* spec groups 4.5 zhaoxin_ports: listed IDs yes, every other port no. */
 static void acs45_zhaoxin_ports(void **state)
 {
-	struct iok_topo *t = load(*state, "{'schema': 1, 'devices': ["
+	struct iok_topo *t = t_loadf(*state, "{'schema': 1, 'devices': ["
 		RP("00:01.0", "1d17:0710", "01", "") "," RP("00:02.0", "1d17:0721", "02", "") ","
 		RP("00:03.0", "1d17:0752", "03", "") "," RP("00:04.0", "1d17:0722", "04", ", " FULL) ","
 		RP("00:05.0", "1d17:0753", "05", ", " FULL) ","
 		"{'bdf': '00:06.0', 'id': '1d17:0760', 'class': '088000', 'pcie': 'endpoint', 'multifunction': true, " FULL "},"
 		"{'bdf': '00:06.1', 'id': '1d17:0760', 'class': '088000', 'pcie': 'endpoint', " FULL "}]}");
-	struct iok_grouping *g = compute(t);
+	struct iok_grouping *g = t_compute(t);
 
 	quirk(g, t, "00:01.0", "zhaoxin_ports", true);
 	quirk(g, t, "00:02.0", "zhaoxin_ports", true);
@@ -678,7 +588,7 @@ static void acs45_zhaoxin_ports(void **state)
 	quirk(g, t, "00:04.0", "zhaoxin_ports", false);
 	quirk(g, t, "00:05.0", "zhaoxin_ports", false);
 	/* Not a port: n/a, the standard rules apply. */
-	verdict(g, t, "00:06.0", true, IOK_ACS_RULE_MULTIFUNCTION, NULL, REQ, 0);
+	t_verdict(g, t, "00:06.0", true, IOK_ACS_RULE_MULTIFUNCTION, NULL, REQ, 0);
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 }
@@ -686,7 +596,7 @@ static void acs45_zhaoxin_ports(void **state)
 /* spec groups 4.5 zhaoxin_ports: downstream ports too. */
 static void acs45_zhaoxin_downstream(void **state)
 {
-	struct iok_topo *t = load(*state, "{'schema': 1, 'devices': ["
+	struct iok_topo *t = t_loadf(*state, "{'schema': 1, 'devices': ["
 		RP("00:01.0", "1d17:0716", "01", ", 'subordinate': '03'") ","
 		"{'bdf': '01:00.0', 'id': '1d17:0730', 'pcie': 'upstream', 'secondary': '02', 'subordinate': '03'},"
 		"{'bdf': '02:00.0', 'id': '1d17:0761', 'pcie': 'downstream', 'secondary': '03', " FULL "},"
@@ -701,7 +611,7 @@ static void acs45_zhaoxin_downstream(void **state)
 /* spec groups 4.5 wangxun_nic: listed IDs yes, every other Wangxun ID no. */
 static void acs45_wangxun(void **state)
 {
-	struct iok_topo *t = load(*state, "{'schema': 1, 'devices': ["
+	struct iok_topo *t = t_loadf(*state, "{'schema': 1, 'devices': ["
 		RP("00:01.0", "8086:1901", "01", ", " FULL) ","
 		"{'bdf': '01:00.0', 'id': '8088:0101', 'class': '020000', 'pcie': 'endpoint', 'multifunction': true},"
 		"{'bdf': '01:00.1', 'id': '8088:0101', 'class': '020000', 'pcie': 'endpoint'},"
@@ -730,16 +640,16 @@ static void acs45_wangxun(void **state)
 /* spec groups 3 step 3: firmware mode ORs Capability & SV|RR|CR|UF only. */
 static void acs3_enabling_ors_cap_bits(void **state)
 {
-	struct iok_topo *t = load(*state, "{'schema': 1, 'devices': ["
+	struct iok_topo *t = t_loadf(*state, "{'schema': 1, 'devices': ["
 		RP("00:01.0", "8086:1901", "01", ", 'acs': {'cap': 'SV TB RR CR UF EC DT', 'ctrl': ''}") ","
 		RP("00:02.0", "8086:1905", "02", ", 'acs': {'cap': 'RR CR', 'ctrl': ''}") ","
 		RP("00:03.0", "8086:1909", "03", ", 'acs': {'cap': 'SV RR CR UF EC', 'ctrl': 'EC'}") "]}");
-	struct iok_grouping *g = compute(t);
+	struct iok_grouping *g = t_compute(t);
 
 	assert_int_equal(ctrl_of(g, t, "00:01.0"), REQ);
 	assert_int_equal(ctrl_of(g, t, "00:02.0"), IOK_ACS_RR | IOK_ACS_CR);
 	assert_int_equal(ctrl_of(g, t, "00:03.0"), REQ | IOK_ACS_EC);
-	verdict(g, t, "00:02.0", true, IOK_ACS_RULE_PORT, NULL, 0x0c, 0);
+	t_verdict(g, t, "00:02.0", true, IOK_ACS_RULE_PORT, NULL, 0x0c, 0);
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 }
@@ -747,13 +657,13 @@ static void acs3_enabling_ors_cap_bits(void **state)
 /* spec groups 3: a final dump's Control is used as it is. */
 static void acs3_final_leaves_control(void **state)
 {
-	struct iok_topo *t = load(*state, "{'schema': 1, 'platform': {'acs': 'final'}, 'devices': ["
+	struct iok_topo *t = t_loadf(*state, "{'schema': 1, 'platform': {'acs': 'final'}, 'devices': ["
 		RP("00:01.0", "8086:1901", "01", ", 'acs': {'cap': 'SV RR CR UF', 'ctrl': 'RR'}") ","
 		NVME("01:00.0") "]}");
 	struct iok_grouping *g = t_groups(t, "{00:01.0 01:00.0}");
 
 	assert_int_equal(ctrl_of(g, t, "00:01.0"), IOK_ACS_RR);
-	verdict(g, t, "00:01.0", false, IOK_ACS_RULE_PORT, NULL, REQ, 0x19);
+	t_verdict(g, t, "00:01.0", false, IOK_ACS_RULE_PORT, NULL, REQ, 0x19);
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 }
@@ -761,9 +671,9 @@ static void acs3_final_leaves_control(void **state)
 /* spec groups 3: without the ACS request firmware values stay. */
 static void acs3_no_request_no_enabling(void **state)
 {
-	struct iok_topo *t = load(*state, "{'schema': 1, 'platform': {'iommu': 'none'}, 'devices': ["
+	struct iok_topo *t = t_loadf(*state, "{'schema': 1, 'platform': {'iommu': 'none'}, 'devices': ["
 		RP("00:01.0", "8086:1901", "01", ", 'acs': {'cap': 'SV RR CR UF', 'ctrl': 'UF'}") "]}");
-	struct iok_grouping *g = compute(t);
+	struct iok_grouping *g = t_compute(t);
 
 	assert_int_equal(ctrl_of(g, t, "00:01.0"), IOK_ACS_UF);
 	iok_grouping_unref(g);
@@ -780,8 +690,8 @@ static void acs3_translation_blocking(void **state)
 		"{'bdf': '02:00.0', 'id': '8086:15ef', 'pcie': 'downstream', 'secondary': '03',"
 		" 'acs': {'cap': 'SV TB RR CR UF', 'ctrl': ''}},"
 		RP("00:01.0", "8086:1901", "04", ", 'acs': {'cap': 'SV TB RR CR UF', 'ctrl': ''}") "]}";
-	struct iok_topo *t = load(*state, json, "");
-	struct iok_grouping *g = compute(t);
+	struct iok_topo *t = t_loadf(*state, json, "");
+	struct iok_grouping *g = t_compute(t);
 
 	/* Untrusted (below the external-facing port): TB enabled. */
 	assert_int_equal(ctrl_of(g, t, "02:00.0"), REQ | IOK_ACS_TB);
@@ -789,8 +699,8 @@ static void acs3_translation_blocking(void **state)
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 
-	t = load(*state, json, "pci=noats");
-	g = compute(t);
+	t = t_loadf(*state, json, "pci=noats");
+	g = t_compute(t);
 	assert_int_equal(ctrl_of(g, t, "00:01.0"), REQ | IOK_ACS_TB);
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
@@ -805,11 +715,11 @@ static void acs3_translation_blocking(void **state)
 static void switch_cmdline(void **state, const char *cmdline, const char *expect,
 			   unsigned int ctrl_0301)
 {
-	struct iok_topo *t = load(*state, SWITCH_FMT, cmdline, ", " FULL, "", DSP_ENABLED,
+	struct iok_topo *t = t_loadf(*state, SWITCH_FMT, cmdline, ", " FULL, "", DSP_ENABLED,
 				  DSP_ENABLED);
 	struct iok_grouping *g = t_groups(t, expect);
 
-	if (ctrl_0301 != ANYBITS && ctrl_of(g, t, "03:01.0") != ctrl_0301)
+	if (ctrl_0301 != T_ANYBITS && ctrl_of(g, t, "03:01.0") != ctrl_0301)
 		fail_msg("%s: 03:01.0 control 0x%02x, expected 0x%02x", cmdline,
 			 ctrl_of(g, t, "03:01.0"), ctrl_0301);
 	iok_grouping_unref(g);
@@ -823,17 +733,17 @@ static void acs3_disable_acs_redir_paths(void **state)
 	switch_cmdline(state, "'cmdline': 'pci=disable_acs_redir=00:01.0/00.0/01.0'",
 		       SW_0301_SHARED, IOK_ACS_SV | IOK_ACS_UF);
 	switch_cmdline(state, "'cmdline': 'pci=disable_acs_redir=0000:00:01.0/00.0/01.0'",
-		       SW_0301_SHARED, ANYBITS);
+		       SW_0301_SHARED, T_ANYBITS);
 	/* A base address on any bus, with or without domain. */
-	switch_cmdline(state, "'cmdline': 'pci=disable_acs_redir=03:01.0'", SW_0301_SHARED, ANYBITS);
-	switch_cmdline(state, "'cmdline': 'pci=disable_acs_redir=02:00.0/01.0'", SW_0301_SHARED, ANYBITS);
+	switch_cmdline(state, "'cmdline': 'pci=disable_acs_redir=03:01.0'", SW_0301_SHARED, T_ANYBITS);
+	switch_cmdline(state, "'cmdline': 'pci=disable_acs_redir=02:00.0/01.0'", SW_0301_SHARED, T_ANYBITS);
 	/* Paths that lead elsewhere match nothing. */
 	switch_cmdline(state, "'cmdline': 'pci=disable_acs_redir=00:01.0/00.1/01.0'", SW_ALL_SPLIT, REQ);
 	switch_cmdline(state, "'cmdline': 'pci=disable_acs_redir=0001:03:01.0'", SW_ALL_SPLIT, REQ);
 	switch_cmdline(state, "'cmdline': 'pci=disable_acs_redir=04:01.0'", SW_ALL_SPLIT, REQ);
 	/* Several items, separated by ';'. */
 	switch_cmdline(state, "'cmdline': 'pci=disable_acs_redir=03:00.0;03:01.0'", SW_BOTH_SHARED,
-		       ANYBITS);
+		       T_ANYBITS);
 }
 
 /* spec groups 3 step 4: pci:vvvv:dddd[:svvv:sddd], 0 = wildcard. */
@@ -847,17 +757,17 @@ static void acs3_disable_acs_redir_ids(void **state)
 		" 'pcie': 'endpoint', " FULL "}]}";
 	struct iok_topo *t;
 
-	switch_cmdline(state, "'cmdline': 'pci=disable_acs_redir=pci:10b5:8747'", SW_BOTH_SHARED, ANYBITS);
-	switch_cmdline(state, "'cmdline': 'pci=disable_acs_redir=pci:10b5:0'", SW_BOTH_SHARED, ANYBITS);
-	switch_cmdline(state, "'cmdline': 'pci=disable_acs_redir=pci:10b5:8748'", SW_ALL_SPLIT, ANYBITS);
+	switch_cmdline(state, "'cmdline': 'pci=disable_acs_redir=pci:10b5:8747'", SW_BOTH_SHARED, T_ANYBITS);
+	switch_cmdline(state, "'cmdline': 'pci=disable_acs_redir=pci:10b5:0'", SW_BOTH_SHARED, T_ANYBITS);
+	switch_cmdline(state, "'cmdline': 'pci=disable_acs_redir=pci:10b5:8748'", SW_ALL_SPLIT, T_ANYBITS);
 
-	t = load(*state, json, "pci:8086:1572:8086:0001");
+	t = t_loadf(*state, json, "pci:8086:1572:8086:0001");
 	t_assert_groups(t, "{00:01.0} {01:00.0 01:00.1}");
 	iok_topo_unref(t);
-	t = load(*state, json, "pci:0:1572:0:1");
+	t = t_loadf(*state, json, "pci:0:1572:0:1");
 	t_assert_groups(t, "{00:01.0} {01:00.0 01:00.1}");
 	iok_topo_unref(t);
-	t = load(*state, json, "pci:8086:1572:8086:0002");
+	t = t_loadf(*state, json, "pci:8086:1572:8086:0002");
 	t_assert_groups(t, "{00:01.0} {01:00.0} {01:00.1}");
 	iok_topo_unref(t);
 }
@@ -869,16 +779,16 @@ static void acs3_disable_acs_redir_rebuilds_from_firmware(void **state)
 		" 'cmdline': 'pci=disable_acs_redir=00:01.0'}, 'devices': ["
 		RP("00:01.0", "8086:1901", "01", ", 'acs': {'cap': 'SV RR CR UF EC', 'ctrl': 'EC'}") ","
 		NVME("01:00.0") "]}";
-	struct iok_topo *t = load(*state, json, "6.19");
+	struct iok_topo *t = t_loadf(*state, json, "6.19");
 	struct iok_grouping *g = t_groups(t, "{00:01.0 01:00.0}");
 
 	assert_int_equal(ctrl_of(g, t, "00:01.0"), 0);
-	verdict(g, t, "00:01.0", false, IOK_ACS_RULE_PORT, NULL, REQ, REQ);
+	t_verdict(g, t, "00:01.0", false, IOK_ACS_RULE_PORT, NULL, REQ, REQ);
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 
 	/* 6.1 cleared RR|CR|EC from the enabled value. */
-	t = load(*state, json, "6.1");
+	t = t_loadf(*state, json, "6.1");
 	g = t_groups(t, "{00:01.0 01:00.0}");
 	assert_int_equal(ctrl_of(g, t, "00:01.0"), IOK_ACS_SV | IOK_ACS_UF);
 	iok_grouping_unref(g);
@@ -899,8 +809,8 @@ static unsigned int config_acs(void **state, const char *kernel, const char *fla
 	unsigned int ctrl;
 
 	snprintf(opt, sizeof(opt), "%s@0000:00:01.0", flags);
-	t = load(*state, CFG_FMT, kernel, opt, fw);
-	g = compute(t);
+	t = t_loadf(*state, CFG_FMT, kernel, opt, fw);
+	g = t_compute(t);
 	ctrl = ctrl_of(g, t, "00:01.0");
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
@@ -954,23 +864,23 @@ static void acs3_idt_sv_removal(void **state)
 		" 'acs': {'cap': 'SV RR CR UF', 'ctrl': ''}},"
 		RP("00:02.0", "111d:80b5", "04", ", 'acs': {'cap': 'SV RR CR UF', 'ctrl': ''}") ","
 		RP("00:03.0", "111d:80b4", "05", ", 'acs': {'cap': 'SV RR CR UF', 'ctrl': ''}") "]}";
-	struct iok_topo *t = load(*state, json, "7.0");
-	struct iok_grouping *g = compute(t);
+	struct iok_topo *t = t_loadf(*state, json, "7.0");
+	struct iok_grouping *g = t_compute(t);
 	struct iok_acs_verdict v = get_verdict(g, t, "02:00.0");
 
 	assert_int_equal(v.cap, 0x1c);
 	assert_int_equal(v.ctrl, 0x1c);
-	verdict(g, t, "02:00.0", true, IOK_ACS_RULE_PORT, NULL, 0x1c, 0);
-	verdict(g, t, "00:02.0", true, IOK_ACS_RULE_PORT, NULL, 0x1c, 0);
+	t_verdict(g, t, "02:00.0", true, IOK_ACS_RULE_PORT, NULL, 0x1c, 0);
+	t_verdict(g, t, "00:02.0", true, IOK_ACS_RULE_PORT, NULL, 0x1c, 0);
 	/* Another IDT ID keeps SV. */
-	verdict(g, t, "00:03.0", true, IOK_ACS_RULE_PORT, NULL, REQ, 0);
+	t_verdict(g, t, "00:03.0", true, IOK_ACS_RULE_PORT, NULL, REQ, 0);
 	/* The raw register is unchanged. */
-	assert_int_equal(iok_dev_get_acs_cap(dev(t, "02:00.0")), REQ);
+	assert_int_equal(iok_dev_get_acs_cap(t_dev(t, "02:00.0")), REQ);
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 
-	t = load(*state, json, "6.19");
-	g = compute(t);
+	t = t_loadf(*state, json, "6.19");
+	g = t_compute(t);
 	v = get_verdict(g, t, "02:00.0");
 	assert_int_equal(v.cap, REQ);
 	assert_int_equal(v.ctrl, REQ);
@@ -994,17 +904,17 @@ static void acs3_idt_sv_removal(void **state)
  */
 static void acs12_port_type_correction_before_614(void **state)
 {
-	struct iok_topo *t = load(*state, PORT_TYPES_FMT, "6.1");
+	struct iok_topo *t = t_loadf(*state, PORT_TYPES_FMT, "6.1");
 	struct iok_grouping *g = t_groups(t, "{00:01.0} {01:00.0} {02:00.0} {03:00.0}");
 
-	verdict(g, t, "02:00.0", true, IOK_ACS_RULE_SINGLE_FUNCTION, NULL, ANYBITS, ANYBITS);
-	verdict(g, t, "01:00.0", true, IOK_ACS_RULE_SINGLE_FUNCTION, NULL, ANYBITS, ANYBITS);
+	t_verdict(g, t, "02:00.0", true, IOK_ACS_RULE_SINGLE_FUNCTION, NULL, T_ANYBITS, T_ANYBITS);
+	t_verdict(g, t, "01:00.0", true, IOK_ACS_RULE_SINGLE_FUNCTION, NULL, T_ANYBITS, T_ANYBITS);
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 
-	t = load(*state, PORT_TYPES_FMT, "6.14");
+	t = t_loadf(*state, PORT_TYPES_FMT, "6.14");
 	g = t_groups(t, "{00:01.0} {01:00.0} {02:00.0 03:00.0}");
-	verdict(g, t, "02:00.0", false, IOK_ACS_RULE_PORT, NULL, REQ, REQ);
+	t_verdict(g, t, "02:00.0", false, IOK_ACS_RULE_PORT, NULL, REQ, REQ);
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 }
@@ -1012,7 +922,7 @@ static void acs12_port_type_correction_before_614(void **state)
 /* spec groups 1.2: DOWNSTREAM below RP/DSP/type 8 → UPSTREAM; USP below USP → DSP. */
 static void acs12_port_type_correction(void **state)
 {
-	struct iok_topo *t = load(*state, "{'schema': 1, 'devices': ["
+	struct iok_topo *t = t_loadf(*state, "{'schema': 1, 'devices': ["
 		RP("00:01.0", "8086:1901", "01", ", 'subordinate': '03', " FULL) ","
 		"{'bdf': '01:00.0', 'id': '1b21:2824', 'pcie': 'downstream', 'secondary': '02', 'subordinate': '03'},"
 		"{'bdf': '02:00.0', 'id': '1b21:2824', 'pcie': 'upstream', 'secondary': '03'},"
@@ -1028,15 +938,15 @@ static void acs12_port_type_correction(void **state)
 	struct iok_grouping *g = t_groups(t, "{00:01.0} {01:00.0} {02:00.0 03:00.0} {00:02.0}"
 					  " {00:03.0 05:00.0} {00:04.0} {07:00.0} {08:00.0} {09:00.0}");
 
-	assert_int_equal(iok_dev_get_pcie_type(dev(t, "01:00.0")), IOK_PCIE_UPSTREAM);
-	assert_int_equal(iok_dev_get_pcie_type(dev(t, "02:00.0")), IOK_PCIE_DOWNSTREAM);
-	assert_int_equal(iok_dev_get_pcie_type_raw(dev(t, "02:00.0")), IOK_PCIE_UPSTREAM);
+	assert_int_equal(iok_dev_get_pcie_type(t_dev(t, "01:00.0")), IOK_PCIE_UPSTREAM);
+	assert_int_equal(iok_dev_get_pcie_type(t_dev(t, "02:00.0")), IOK_PCIE_DOWNSTREAM);
+	assert_int_equal(iok_dev_get_pcie_type_raw(t_dev(t, "02:00.0")), IOK_PCIE_UPSTREAM);
 	/* On a root bus nothing changes. */
-	assert_int_equal(iok_dev_get_pcie_type(dev(t, "00:02.0")), IOK_PCIE_DOWNSTREAM);
-	assert_int_equal(iok_dev_get_pcie_type(dev(t, "05:00.0")), IOK_PCIE_UPSTREAM);
-	assert_int_equal(iok_dev_get_pcie_type(dev(t, "09:00.0")), IOK_PCIE_UPSTREAM);
-	verdict(g, t, "02:00.0", false, IOK_ACS_RULE_PORT, NULL, REQ, REQ);
-	verdict(g, t, "09:00.0", true, IOK_ACS_RULE_SINGLE_FUNCTION, NULL, ANYBITS, ANYBITS);
+	assert_int_equal(iok_dev_get_pcie_type(t_dev(t, "00:02.0")), IOK_PCIE_DOWNSTREAM);
+	assert_int_equal(iok_dev_get_pcie_type(t_dev(t, "05:00.0")), IOK_PCIE_UPSTREAM);
+	assert_int_equal(iok_dev_get_pcie_type(t_dev(t, "09:00.0")), IOK_PCIE_UPSTREAM);
+	t_verdict(g, t, "02:00.0", false, IOK_ACS_RULE_PORT, NULL, REQ, REQ);
+	t_verdict(g, t, "09:00.0", true, IOK_ACS_RULE_SINGLE_FUNCTION, NULL, T_ANYBITS, T_ANYBITS);
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 }
@@ -1046,7 +956,7 @@ static void acs12_port_type_correction(void **state)
 /* spec groups 2.2: fn0 from Header Type bit 7, others forced, VFs never. */
 static void acs22_multifunction_flag(void **state)
 {
-	struct iok_topo *t = load(*state, "{'schema': 1, 'devices': ["
+	struct iok_topo *t = t_loadf(*state, "{'schema': 1, 'devices': ["
 		RP("00:01.0", "8086:1901", "01", ", 'subordinate': '02', " FULL) ","
 		"{'bdf': '01:00.0', 'id': '8086:1572', 'class': '020000', 'pcie': 'endpoint', 'multifunction': true,"
 		" 'sriov': {'num_vfs': 1, 'offset': 128, 'stride': 1, 'vf_device': '154c', 'enabled': true}},"
@@ -1056,11 +966,11 @@ static void acs22_multifunction_flag(void **state)
 		"{'bdf': '00:02.0', 'id': '8086:9a49', 'class': '030000'}]}");
 	struct iok_grouping *g = t_groups(t, "{00:01.0} {01:00.0 01:00.1 01:00.3} {01:10.0} {00:02.0}");
 
-	assert_true(iok_dev_is_multifunction(dev(t, "01:00.0")));
-	assert_true(iok_dev_is_multifunction(dev(t, "01:00.1")));
-	assert_true(iok_dev_is_multifunction(dev(t, "01:00.3")));
-	assert_false(iok_dev_is_multifunction(dev(t, "01:10.0")));
-	assert_false(iok_dev_is_multifunction(dev(t, "00:02.0")));
+	assert_true(iok_dev_is_multifunction(t_dev(t, "01:00.0")));
+	assert_true(iok_dev_is_multifunction(t_dev(t, "01:00.1")));
+	assert_true(iok_dev_is_multifunction(t_dev(t, "01:00.3")));
+	assert_false(iok_dev_is_multifunction(t_dev(t, "01:10.0")));
+	assert_false(iok_dev_is_multifunction(t_dev(t, "00:02.0")));
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 }
@@ -1083,7 +993,7 @@ static void acs21_device_zero_below_ports(void **state)
 		"{'bdf': '06:03.0', 'id': '10ec:8169', 'class': '020000'},"
 		"{'bdf': '00:1e.0', 'id': '8086:244e', 'class': '060401', 'secondary': '07'},"
 		"{'bdf': '07:05.0', 'id': '10ec:8169', 'class': '020000'}]}";
-	struct iok_topo *t = load(*state, json, "");
+	struct iok_topo *t = t_loadf(*state, json, "");
 
 	t_assert_groups(t, "{00:01.0} {01:00.0} {02:00.0} {02:04.0} {03:00.0} {00:03.0 05:00.0}"
 			" {00:04.0 06:00.0 06:03.0} {00:1e.0 07:05.0} -{01:01.0 03:02.0 05:03.0}");
@@ -1095,7 +1005,7 @@ static void acs21_device_zero_below_ports(void **state)
 	iok_topo_unref(t);
 
 	/* pci=pcie_scan_all: all visible, grouped by the same-bus rules. */
-	t = load(*state, json, "pci=pcie_scan_all");
+	t = t_loadf(*state, json, "pci=pcie_scan_all");
 	t_assert_groups(t, "{00:01.0} {01:00.0} {01:01.0} {02:00.0} {02:04.0} {03:00.0} {03:02.0}"
 			" {00:03.0 05:00.0 05:03.0} {00:04.0 06:00.0 06:03.0} {00:1e.0 07:05.0}");
 	iok_topo_unref(t);
@@ -1104,7 +1014,7 @@ static void acs21_device_zero_below_ports(void **state)
 /* spec groups 2.1: functions > 0 need a multifunction fn0; gaps are fine. */
 static void acs21_functions_of_a_slot(void **state)
 {
-	struct iok_topo *t = load(*state, "{'schema': 1, 'devices': ["
+	struct iok_topo *t = t_loadf(*state, "{'schema': 1, 'devices': ["
 		"{'bdf': '00:14.0', 'id': '8086:a36d', 'class': '0c0330', 'multifunction': true},"
 		"{'bdf': '00:14.2', 'id': '8086:a36f', 'class': '050000'},"
 		"{'bdf': '00:14.5', 'id': '8086:a375', 'class': '080501'},"
@@ -1130,7 +1040,7 @@ static void acs21_functions_of_a_slot(void **state)
 /* spec groups 2.1: what sits below a bridge Linux does not see is hidden. */
 static void acs21_hidden_parent(void **state)
 {
-	struct iok_topo *t = load(*state, "{'schema': 1, 'devices': ["
+	struct iok_topo *t = t_loadf(*state, "{'schema': 1, 'devices': ["
 		RP("00:01.0", "8086:1901", "01", ", 'subordinate': '02', " FULL) ","
 		"{'bdf': '01:02.0', 'id': '104c:8240', 'pcie': 'pcie_to_pci', 'secondary': '02'},"
 		"{'bdf': '02:00.0', 'id': '10ec:8169', 'class': '020000'}]}");
@@ -1156,15 +1066,15 @@ static void acs21_ari_chain(void **state)
 	struct iok_topo *t;
 
 	/* 0 → 2 → 9 (01:01.1): 1 and 3 are not in the chain. */
-	t = load(*state, ARI_FMT, "true", 2, 0, 9, 0, 0);
+	t = t_loadf(*state, ARI_FMT, "true", 2, 0, 9, 0, 0);
 	t_assert_groups(t, "{00:01.0} {01:00.0 01:00.2} {01:01.1} -{01:00.1 01:00.3}");
 	hidden(t, "01:00.1", IOK_HIDDEN_NOT_IN_ARI_CHAIN);
 	hidden(t, "01:01.1", IOK_VISIBLE);
-	assert_true(iok_dev_is_multifunction(dev(t, "01:01.1")));
+	assert_true(iok_dev_is_multifunction(t_dev(t, "01:01.1")));
 	iok_topo_unref(t);
 
 	/* Without forwarding: a normal scan of device 0 only. */
-	t = load(*state, ARI_FMT, "false", 2, 0, 9, 0, 0);
+	t = t_loadf(*state, ARI_FMT, "false", 2, 0, 9, 0, 0);
 	t_assert_groups(t, "{00:01.0} {01:00.0 01:00.1 01:00.2 01:00.3} -{01:01.1}");
 	hidden(t, "01:01.1", IOK_HIDDEN_BELOW_PORT);
 	iok_topo_unref(t);
@@ -1178,7 +1088,7 @@ static void acs21_ari_chain(void **state)
  */
 static void acs21_ari_chain_goes_forward(void **state)
 {
-	struct iok_topo *t = load(*state, ARI_FMT, "true", 3, 0, 9, 2, 0);
+	struct iok_topo *t = t_loadf(*state, ARI_FMT, "true", 3, 0, 9, 2, 0);
 
 	t_assert_groups(t, "{00:01.0} {01:00.0 01:00.3} -{01:00.1 01:00.2 01:01.1}");
 	hidden(t, "01:00.2", IOK_HIDDEN_NOT_IN_ARI_CHAIN);
@@ -1190,7 +1100,7 @@ static void acs21_ari_chain_goes_forward(void **state)
 static void expect_aliases(struct iok_topo *t, const char *bdf, const uint8_t *yes,
 			   unsigned int nyes, const uint8_t *no, unsigned int nno)
 {
-	struct iok_dev *d = dev(t, bdf);
+	struct iok_dev *d = t_dev(t, bdf);
 	unsigned int i;
 
 	for (i = 0; i < nyes; i++)
@@ -1207,7 +1117,7 @@ static void expect_aliases(struct iok_topo *t, const char *bdf, const uint8_t *y
 /* spec groups 5.3: func0, func1, Adaptec, MIC, VCA and PLX header quirks. */
 static void acs53_alias_quirks(void **state)
 {
-	struct iok_topo *t = load(*state, "{'schema': 1, 'devices': ["
+	struct iok_topo *t = t_loadf(*state, "{'schema': 1, 'devices': ["
 		"{'bdf': '00:02.0', 'id': '1180:e476', 'class': '060700', 'multifunction': true},"
 		"{'bdf': '00:02.3', 'id': '1180:e832', 'class': '0c0010'},"
 		"{'bdf': '00:03.0', 'id': '6766:3d40', 'class': '030000', 'multifunction': true},"
@@ -1251,7 +1161,7 @@ static void acs53_alias_quirks(void **state)
 /* spec groups 5.3 + 6.2: an alias partner joins even an isolated device. */
 static void acs53_alias_joins_groups(void **state)
 {
-	struct iok_topo *t = load(*state, "{'schema': 1, 'devices': ["
+	struct iok_topo *t = t_loadf(*state, "{'schema': 1, 'devices': ["
 		"{'bdf': '00:09.0', 'id': '9005:0285', 'subsystem': '9005:02bc', 'class': '010400'},"
 		"{'bdf': '00:01.0', 'id': '8086:1901', 'pcie': 'root_port', 'secondary': '01', " FULL "},"
 		"{'bdf': '00:0b.0', 'id': '8086:2260', 'class': '0b4000'},"
@@ -1263,10 +1173,10 @@ static void acs53_alias_joins_groups(void **state)
 	struct iok_grouping *g = t_groups(t, "{00:01.0 00:09.0} {00:0b.0 00:10.0 00:11.0 00:12.0 00:12.3}");
 
 	/* The root port was probed first; the Adaptec finds it through its alias. */
-	first_step(g, t, "00:09.0", IOK_JOIN_DMA_ALIAS, "00:01.0");
-	verdict(g, t, "00:01.0", true, IOK_ACS_RULE_PORT, NULL, REQ, 0);
-	first_step(g, t, "00:10.0", IOK_JOIN_DMA_ALIAS, "00:0b.0");
-	first_step(g, t, "00:12.0", IOK_JOIN_SIBLING, "00:12.3");
+	t_first_step(g, t, "00:09.0", IOK_JOIN_DMA_ALIAS, "00:01.0");
+	t_verdict(g, t, "00:01.0", true, IOK_ACS_RULE_PORT, NULL, REQ, 0);
+	t_first_step(g, t, "00:10.0", IOK_JOIN_DMA_ALIAS, "00:0b.0");
+	t_first_step(g, t, "00:12.0", IOK_JOIN_SIBLING, "00:12.3");
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 }
@@ -1286,26 +1196,26 @@ static void acs51_xlate_root(void **state)
 	struct iok_topo *t;
 	struct iok_grouping *g;
 
-	t = load(*state, json, "pcie_acs_override=id:14e4:9084", "14e4:9084");
+	t = t_loadf(*state, json, "pcie_acs_override=id:14e4:9084", "14e4:9084");
 	g = t_groups(t, "{00:00.0} {01:00.0} {02:00.0}");
-	verdict(g, t, "00:00.0", true, IOK_ACS_RULE_OVERRIDE, NULL, ANYBITS, ANYBITS);
-	assert_true(dev(t, "00:00.0")->flag_xlate_root);
+	t_verdict(g, t, "00:00.0", true, IOK_ACS_RULE_OVERRIDE, NULL, T_ANYBITS, T_ANYBITS);
+	assert_true(t_dev(t, "00:00.0")->flag_xlate_root);
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 
 	/* The same with an ordinary PCIe-to-PCI bridge: its alias takes all. */
-	t = load(*state, json, "pcie_acs_override=id:10b5:8112", "10b5:8112");
+	t = t_loadf(*state, json, "pcie_acs_override=id:10b5:8112", "10b5:8112");
 	g = t_groups(t, "{00:00.0 01:00.0 02:00.0}");
-	assert_false(dev(t, "00:00.0")->flag_xlate_root);
-	first_step(g, t, "02:00.0", IOK_JOIN_ALIAS_BRIDGE, "00:00.0");
+	assert_false(t_dev(t, "00:00.0")->flag_xlate_root);
+	t_first_step(g, t, "02:00.0", IOK_JOIN_ALIAS_BRIDGE, "00:00.0");
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 
 	/* Without the override the climb still stops at the bridge's group. */
-	t = load(*state, json, "", "14e4:9084");
+	t = t_loadf(*state, json, "", "14e4:9084");
 	g = t_groups(t, "{00:00.0 01:00.0 02:00.0}");
-	first_step(g, t, "02:00.0", IOK_JOIN_NOT_ISOLATED, "01:00.0");
-	first_step(g, t, "01:00.0", IOK_JOIN_NOT_ISOLATED, "00:00.0");
+	t_first_step(g, t, "02:00.0", IOK_JOIN_NOT_ISOLATED, "01:00.0");
+	t_first_step(g, t, "01:00.0", IOK_JOIN_NOT_ISOLATED, "00:00.0");
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 }
@@ -1313,7 +1223,7 @@ static void acs51_xlate_root(void **state)
 /* spec groups 5.1 + 6.3 rule 2: the nearest aliasing bridge, not ACS, decides. */
 static void acs51_alias_walk_bridge_types(void **state)
 {
-	struct iok_topo *t = load(*state, "{'schema': 1, 'devices': ["
+	struct iok_topo *t = t_loadf(*state, "{'schema': 1, 'devices': ["
 		RP("00:01.0", "8086:1901", "01", ", 'subordinate': '04', " FULL) ","
 		"{'bdf': '01:00.0', 'id': '104c:8240', 'pcie': 'pcie_to_pci', 'secondary': '02', 'subordinate': '04'},"
 		"{'bdf': '02:01.0', 'id': '3388:0021', 'secondary': '03', 'subordinate': '04'},"
@@ -1323,9 +1233,9 @@ static void acs51_alias_walk_bridge_types(void **state)
 	struct iok_grouping *g = t_groups(t, "{00:01.0} {01:00.0 02:01.0 03:02.0 03:03.0 04:00.0}");
 
 	/* Each device stops at the first aliasing bridge with a group. */
-	first_step(g, t, "04:00.0", IOK_JOIN_ALIAS_BRIDGE, "03:03.0");
-	first_step(g, t, "03:02.0", IOK_JOIN_ALIAS_BRIDGE, "02:01.0");
-	first_step(g, t, "02:01.0", IOK_JOIN_ALIAS_BRIDGE, "01:00.0");
+	t_first_step(g, t, "04:00.0", IOK_JOIN_ALIAS_BRIDGE, "03:03.0");
+	t_first_step(g, t, "03:02.0", IOK_JOIN_ALIAS_BRIDGE, "02:01.0");
+	t_first_step(g, t, "02:01.0", IOK_JOIN_ALIAS_BRIDGE, "01:00.0");
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 }
@@ -1333,7 +1243,7 @@ static void acs51_alias_walk_bridge_types(void **state)
 /* spec groups 5.2: PCIE_BRIDGE_ALIAS needs all four conditions. */
 static void acs52_pcie_bridge_alias_flag(void **state)
 {
-	struct iok_topo *t = load(*state, "{'schema': 1, 'devices': ["
+	struct iok_topo *t = t_loadf(*state, "{'schema': 1, 'devices': ["
 		RP("00:01.0", "8086:1901", "01", ", 'subordinate': '03', " FULL) ","
 		"{'bdf': '01:00.0', 'id': '1b21:1080', 'secondary': '02', 'subordinate': '03'},"
 		"{'bdf': '02:00.0', 'id': '10e3:8113', 'secondary': '03'},"
@@ -1351,18 +1261,18 @@ static void acs52_pcie_bridge_alias_flag(void **state)
 					  " {05:00.0 06:00.0} {00:03.0} {08:00.0} {00:04.0} {0a:00.0}"
 					  " {00:05.0} {0b:00.0}");
 
-	assert_true(dev(t, "01:00.0")->flag_pcie_bridge_alias);
-	assert_true(dev(t, "0b:00.0")->flag_pcie_bridge_alias);
+	assert_true(t_dev(t, "01:00.0")->flag_pcie_bridge_alias);
+	assert_true(t_dev(t, "0b:00.0")->flag_pcie_bridge_alias);
 	/* Parent not PCIe. */
-	assert_false(dev(t, "02:00.0")->flag_pcie_bridge_alias);
+	assert_false(t_dev(t, "02:00.0")->flag_pcie_bridge_alias);
 	/* On a root bus. */
-	assert_false(dev(t, "00:1e.0")->flag_pcie_bridge_alias);
+	assert_false(t_dev(t, "00:1e.0")->flag_pcie_bridge_alias);
 	/* Parent is a PCIe-to-PCI bridge. */
-	assert_false(dev(t, "06:00.0")->flag_pcie_bridge_alias);
+	assert_false(t_dev(t, "06:00.0")->flag_pcie_bridge_alias);
 	/* Has a PCIe capability. */
-	assert_false(dev(t, "08:00.0")->flag_pcie_bridge_alias);
+	assert_false(t_dev(t, "08:00.0")->flag_pcie_bridge_alias);
 	/* Not a type-1 header. */
-	assert_false(dev(t, "0a:00.0")->flag_pcie_bridge_alias);
+	assert_false(t_dev(t, "0a:00.0")->flag_pcie_bridge_alias);
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 }
@@ -1372,7 +1282,7 @@ static void acs52_pcie_bridge_alias_flag(void **state)
 /* spec groups 6.3 rule 1 + 10: VMD children join the VMD group, override or not. */
 static void acs63_vmd_rule(void **state)
 {
-	struct iok_topo *t = load(*state, "{'schema': 1, 'platform': {'cmdline':"
+	struct iok_topo *t = t_loadf(*state, "{'schema': 1, 'platform': {'cmdline':"
 		" 'pcie_acs_override=downstream,multifunction'}, 'devices': ["
 		"{'bdf': '00:0e.0', 'id': '8086:467f', 'class': '010400'},"
 		"{'bdf': '10000:e0:06.0', 'id': '8086:464d', 'pcie': 'root_port', 'secondary': 'e1'},"
@@ -1380,8 +1290,8 @@ static void acs63_vmd_rule(void **state)
 		"{'bdf': '10000:e1:00.1', 'id': '144d:a80a', 'class': '010802', 'pcie': 'endpoint'}]}");
 	struct iok_grouping *g = t_groups(t, "{00:0e.0 10000:e0:06.0 10000:e1:00.0 10000:e1:00.1}");
 
-	verdict(g, t, "10000:e0:06.0", true, IOK_ACS_RULE_OVERRIDE, NULL, ANYBITS, ANYBITS);
-	first_step(g, t, "10000:e1:00.1", IOK_JOIN_VMD, "00:0e.0");
+	t_verdict(g, t, "10000:e0:06.0", true, IOK_ACS_RULE_OVERRIDE, NULL, T_ANYBITS, T_ANYBITS);
+	t_first_step(g, t, "10000:e1:00.1", IOK_JOIN_VMD, "00:0e.0");
 	assert_int_equal(iok_grouping_count(g), 1);
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
@@ -1407,14 +1317,14 @@ static void acs63_vmd_rule(void **state)
  */
 static void acs10_override_downstream(void **state)
 {
-	struct iok_topo *t = load(*state, OVR_FMT, "downstream");
+	struct iok_topo *t = t_loadf(*state, OVR_FMT, "downstream");
 	struct iok_grouping *g = t_groups(t, "{00:1c.0} {00:1c.4} {01:00.0 02:00.0 03:00.0 03:00.1}"
 					  " {04:00.0} {00:1f.0 00:1f.3}");
 
-	verdict(g, t, "00:1c.0", true, IOK_ACS_RULE_OVERRIDE, "pcie_acs_override", ANYBITS, ANYBITS);
-	verdict(g, t, "02:00.0", true, IOK_ACS_RULE_OVERRIDE, "pcie_acs_override", ANYBITS, ANYBITS);
-	verdict(g, t, "01:00.0", false, IOK_ACS_RULE_MULTIFUNCTION, NULL, REQ, REQ);
-	verdict(g, t, "00:1f.0", false, IOK_ACS_RULE_NOT_PCIE, NULL, ANYBITS, ANYBITS);
+	t_verdict(g, t, "00:1c.0", true, IOK_ACS_RULE_OVERRIDE, "pcie_acs_override", T_ANYBITS, T_ANYBITS);
+	t_verdict(g, t, "02:00.0", true, IOK_ACS_RULE_OVERRIDE, "pcie_acs_override", T_ANYBITS, T_ANYBITS);
+	t_verdict(g, t, "01:00.0", false, IOK_ACS_RULE_MULTIFUNCTION, NULL, REQ, REQ);
+	t_verdict(g, t, "00:1f.0", false, IOK_ACS_RULE_NOT_PCIE, NULL, T_ANYBITS, T_ANYBITS);
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 }
@@ -1422,17 +1332,17 @@ static void acs10_override_downstream(void **state)
 /* spec groups 10: multifunction: EP/LEG_END/RC_END/USP that are multifunction. */
 static void acs10_override_multifunction(void **state)
 {
-	struct iok_topo *t = load(*state, OVR_FMT, "multifunction");
+	struct iok_topo *t = t_loadf(*state, OVR_FMT, "multifunction");
 	struct iok_grouping *g = t_groups(t, "{00:1c.0 01:00.0 02:00.0 03:00.0 03:00.1}"
 					  " {00:1c.4} {04:00.0} {00:1f.0 00:1f.3}");
 
-	verdict(g, t, "01:00.0", true, IOK_ACS_RULE_OVERRIDE, NULL, ANYBITS, ANYBITS);
-	verdict(g, t, "03:00.1", true, IOK_ACS_RULE_OVERRIDE, NULL, ANYBITS, ANYBITS);
-	verdict(g, t, "00:1c.0", false, IOK_ACS_RULE_PORT, NULL, REQ, REQ);
+	t_verdict(g, t, "01:00.0", true, IOK_ACS_RULE_OVERRIDE, NULL, T_ANYBITS, T_ANYBITS);
+	t_verdict(g, t, "03:00.1", true, IOK_ACS_RULE_OVERRIDE, NULL, T_ANYBITS, T_ANYBITS);
+	t_verdict(g, t, "00:1c.0", false, IOK_ACS_RULE_PORT, NULL, REQ, REQ);
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 
-	t = load(*state, OVR_FMT, "downstream,multifunction");
+	t = t_loadf(*state, OVR_FMT, "downstream,multifunction");
 	t_assert_groups(t, "{00:1c.0} {00:1c.4} {01:00.0} {02:00.0} {03:00.0} {03:00.1} {04:00.0}"
 			" {00:1f.0 00:1f.3}");
 	iok_topo_unref(t);
@@ -1441,19 +1351,19 @@ static void acs10_override_multifunction(void **state)
 /* spec groups 10: id:vvvv:dddd counts whatever the type; ACS caps still win. */
 static void acs10_override_ids(void **state)
 {
-	struct iok_topo *t = load(*state, OVR_FMT,
+	struct iok_topo *t = t_loadf(*state, OVR_FMT,
 				  "id:8086:a338,id:1b21:2824,id:10de:10f0,id:8086:a33c,id:8086:a305");
 	struct iok_grouping *g = t_groups(t, "{00:1c.0} {00:1c.4} {01:00.0} {02:00.0} {03:00.0}"
 					  " {03:00.1} {04:00.0} {00:1f.0 00:1f.3}");
 
 	/* Ports and upstream ports, multifunction or not: any type counts. */
-	verdict(g, t, "01:00.0", true, IOK_ACS_RULE_OVERRIDE, NULL, ANYBITS, ANYBITS);
-	verdict(g, t, "03:00.0", false, IOK_ACS_RULE_MULTIFUNCTION, NULL, REQ, REQ);
-	verdict(g, t, "00:1f.0", false, IOK_ACS_RULE_NOT_PCIE, NULL, ANYBITS, ANYBITS);
+	t_verdict(g, t, "01:00.0", true, IOK_ACS_RULE_OVERRIDE, NULL, T_ANYBITS, T_ANYBITS);
+	t_verdict(g, t, "03:00.0", false, IOK_ACS_RULE_MULTIFUNCTION, NULL, REQ, REQ);
+	t_verdict(g, t, "00:1f.0", false, IOK_ACS_RULE_NOT_PCIE, NULL, T_ANYBITS, T_ANYBITS);
 
-	verdict(g, t, "03:00.1", true, IOK_ACS_RULE_OVERRIDE, NULL, ANYBITS, ANYBITS);
+	t_verdict(g, t, "03:00.1", true, IOK_ACS_RULE_OVERRIDE, NULL, T_ANYBITS, T_ANYBITS);
 	/* 00:1c.4 is isolated by its (enabled) capability, not the override. */
-	verdict(g, t, "00:1c.4", true, IOK_ACS_RULE_PORT, NULL, REQ, 0);
+	t_verdict(g, t, "00:1c.4", true, IOK_ACS_RULE_PORT, NULL, REQ, 0);
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 }
@@ -1461,15 +1371,15 @@ static void acs10_override_ids(void **state)
 /* spec groups 10: a port whose ACS capability is not enabled is skipped. */
 static void acs10_override_skips_ports_with_acs(void **state)
 {
-	struct iok_topo *t = load(*state, "{'schema': 1, 'platform': {'acs': 'final',"
+	struct iok_topo *t = t_loadf(*state, "{'schema': 1, 'platform': {'acs': 'final',"
 		" 'cmdline': 'pcie_acs_override=downstream,id:8086:1905'}, 'devices': ["
 		RP("00:01.0", "8086:1901", "01", ", 'acs': {'cap': 'SV RR CR UF', 'ctrl': ''}") ","
 		RP("00:02.0", "8086:1905", "02", ", 'acs': {'cap': 'SV RR CR UF', 'ctrl': 'SV'}") ","
 		NVME("01:00.0") "," NVME("02:00.0") "]}");
 	struct iok_grouping *g = t_groups(t, "{00:01.0 01:00.0} {00:02.0 02:00.0}");
 
-	verdict(g, t, "00:01.0", false, IOK_ACS_RULE_PORT, NULL, REQ, REQ);
-	verdict(g, t, "00:02.0", false, IOK_ACS_RULE_PORT, NULL, REQ, 0x1c);
+	t_verdict(g, t, "00:01.0", false, IOK_ACS_RULE_PORT, NULL, REQ, REQ);
+	t_verdict(g, t, "00:02.0", false, IOK_ACS_RULE_PORT, NULL, REQ, 0x1c);
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 }
@@ -1477,7 +1387,7 @@ static void acs10_override_skips_ports_with_acs(void **state)
 /* spec groups 10: earlier vendor entries with a verdict win over the override. */
 static void acs10_override_after_vendor_verdicts(void **state)
 {
-	struct iok_topo *t = load(*state, "{'schema': 1, 'platform': {'cmdline':"
+	struct iok_topo *t = t_loadf(*state, "{'schema': 1, 'platform': {'cmdline':"
 		" 'pcie_acs_override=downstream,multifunction'}, 'devices': ["
 		RP("00:01.0", "1d17:0760", "01", "") "," NVME("01:00.0") ","
 		RP("00:1c.0", "8086:1e10", "02", "") "," NVME("02:00.0") ","
@@ -1491,7 +1401,7 @@ static void acs10_override_after_vendor_verdicts(void **state)
 	quirk(g, t, "00:01.0", "zhaoxin_ports", false);
 	quirk(g, t, "00:1c.0", "intel_pch", false);
 	quirk(g, t, "03:00.1", "wangxun_nic", false);
-	verdict(g, t, "00:02.0", true, IOK_ACS_RULE_OVERRIDE, NULL, ANYBITS, ANYBITS);
+	t_verdict(g, t, "00:02.0", true, IOK_ACS_RULE_OVERRIDE, NULL, T_ANYBITS, T_ANYBITS);
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 }
@@ -1499,7 +1409,7 @@ static void acs10_override_after_vendor_verdicts(void **state)
 /* spec groups 10: aliases (bridges, quirks) are not affected. */
 static void acs10_override_keeps_aliases(void **state)
 {
-	struct iok_topo *t = load(*state, "{'schema': 1, 'platform': {'cmdline':"
+	struct iok_topo *t = t_loadf(*state, "{'schema': 1, 'platform': {'cmdline':"
 		" 'pcie_acs_override=downstream,multifunction'}, 'devices': ["
 		RP("00:01.0", "8086:1901", "01", ", 'subordinate': '02'") ","
 		"{'bdf': '01:00.0', 'id': '104c:8240', 'pcie': 'pcie_to_pci', 'secondary': '02'},"
@@ -1511,8 +1421,8 @@ static void acs10_override_keeps_aliases(void **state)
 	struct iok_grouping *g = t_groups(t, "{00:01.0} {01:00.0 02:00.0 02:01.0} {00:02.0}"
 					  " {03:00.0 03:00.1}");
 
-	verdict(g, t, "03:00.1", true, IOK_ACS_RULE_OVERRIDE, NULL, ANYBITS, ANYBITS);
-	verdict(g, t, "01:00.0", false, IOK_ACS_RULE_BRIDGE_TYPE, NULL, ANYBITS, ANYBITS);
+	t_verdict(g, t, "03:00.1", true, IOK_ACS_RULE_OVERRIDE, NULL, T_ANYBITS, T_ANYBITS);
+	t_verdict(g, t, "01:00.0", false, IOK_ACS_RULE_BRIDGE_TYPE, NULL, T_ANYBITS, T_ANYBITS);
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 }
@@ -1522,7 +1432,7 @@ static void acs10_override_keeps_aliases(void **state)
 /* spec groups 7: every AMD IOMMU function is excluded, nothing else. */
 static void acs7_amd_iommu_functions(void **state)
 {
-	struct iok_topo *t = load(*state, "{'schema': 1, 'platform': {'iommu': 'amd'}, 'devices': ["
+	struct iok_topo *t = t_loadf(*state, "{'schema': 1, 'platform': {'iommu': 'amd'}, 'devices': ["
 		"{'bdf': '00:00.0', 'id': '1022:14d8', 'class': '060000', 'multifunction': true},"
 		"{'bdf': '00:00.2', 'id': '1022:14d9', 'class': '080600'},"
 		"{'bdf': '40:00.0', 'id': '1022:14d8', 'class': '060000', 'multifunction': true},"
@@ -1531,7 +1441,7 @@ static void acs7_amd_iommu_functions(void **state)
 		"{'bdf': '00:14.3', 'id': '1022:790e', 'class': '060100'}]}");
 	struct iok_grouping *g = t_groups(t, "{00:00.0} {40:00.0} {00:14.0 00:14.3} -{00:00.2 40:00.2}");
 
-	first_step(g, t, "40:00.2", IOK_JOIN_NO_IOMMU, "40:00.2");
+	t_first_step(g, t, "40:00.2", IOK_JOIN_NO_IOMMU, "40:00.2");
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 }
@@ -1539,7 +1449,7 @@ static void acs7_amd_iommu_functions(void **state)
 /* spec groups 7: a device no DMAR unit covers gets no group. */
 static void acs7_outside_unit_scope(void **state)
 {
-	struct iok_topo *t = load(*state, "{'schema': 1, 'platform': {'units': ["
+	struct iok_topo *t = t_loadf(*state, "{'schema': 1, 'platform': {'units': ["
 		"{'name': 'dmar0', 'scope': ['0000:00:02.0']}, {'name': 'dmar1', 'scope': ['0000:00:01.0']}]},"
 		" 'devices': ["
 		"{'bdf': '00:00.0', 'id': '8086:9a14', 'class': '060000'},"
@@ -1556,7 +1466,7 @@ static void acs7_outside_unit_scope(void **state)
  */
 static void acs7_vf_and_vmd_use_their_owner_unit(void **state)
 {
-	struct iok_topo *t = load(*state, "{'schema': 1, 'platform': {'units': ["
+	struct iok_topo *t = t_loadf(*state, "{'schema': 1, 'platform': {'units': ["
 		"{'name': 'dmar0', 'scope': ['0000:00:02.0']}, {'name': 'dmar1', 'scope': ['0000:00:0e.0']}]},"
 		" 'devices': ["
 		"{'bdf': '00:02.0', 'id': '8086:a7a0', 'class': '030000', 'pcie': 'rc_endpoint',"
@@ -1579,7 +1489,7 @@ static void acs7_vf_and_vmd_use_their_owner_unit(void **state)
 
 static void expect_ids(struct iok_topo *t, const char *const *order)
 {
-	struct iok_grouping *g = compute(t);
+	struct iok_grouping *g = t_compute(t);
 	int i;
 
 	for (i = 0; order[i]; i++)
@@ -1593,20 +1503,20 @@ static void acs8_intel_unit_order(void **state)
 {
 	struct iok_topo *t;
 
-	t = load(*state, UNITS_FMT, "intel", "{'name': 'dmar1', 'include_all': true},"
+	t = t_loadf(*state, UNITS_FMT, "intel", "{'name': 'dmar1', 'include_all': true},"
 		 " {'name': 'dmar0', 'scope': ['0000:00:02.0']}");
 	expect_ids(t, (const char *const[]){ "00:02.0", "00:00.0", "00:03.0", "00:1d.0",
 					      "01:00.0", NULL });
 	iok_topo_unref(t);
 
-	t = load(*state, UNITS_FMT, "intel", "{'name': 'dmar0', 'scope': ['0000:00:02.0']},"
+	t = t_loadf(*state, UNITS_FMT, "intel", "{'name': 'dmar0', 'scope': ['0000:00:02.0']},"
 		 " {'name': 'dmar1', 'scope': ['0000:00:1d.0']}, {'name': 'dmar2', 'include_all': true}");
 	expect_ids(t, (const char *const[]){ "00:1d.0", "01:00.0", "00:02.0", "00:00.0",
 					      "00:03.0", NULL });
 	iok_topo_unref(t);
 
 	/* Overlapping scopes: the unit nearer the list head (later in the table) wins. */
-	t = load(*state, UNITS_FMT, "intel", "{'name': 'dmar0', 'scope': ['0000:00:1d.0']},"
+	t = t_loadf(*state, UNITS_FMT, "intel", "{'name': 'dmar0', 'scope': ['0000:00:1d.0']},"
 		 " {'name': 'dmar1', 'scope': ['0000:01:00.0']}, {'name': 'dmar2', 'include_all': true}");
 	expect_ids(t, (const char *const[]){ "01:00.0", "00:1d.0", "00:00.0", "00:02.0",
 					      "00:03.0", NULL });
@@ -1616,7 +1526,7 @@ static void acs8_intel_unit_order(void **state)
 /* spec groups 8: AMD registers IVHD units in table order. */
 static void acs8_amd_unit_order(void **state)
 {
-	struct iok_topo *t = load(*state, UNITS_FMT, "amd", "{'name': 'ivhd0', 'scope': ['0000:00:02.0']},"
+	struct iok_topo *t = t_loadf(*state, UNITS_FMT, "amd", "{'name': 'ivhd0', 'scope': ['0000:00:02.0']},"
 		 " {'name': 'ivhd1', 'scope': ['0000:00:1d.0']}, {'name': 'ivhd2', 'include_all': true}");
 
 	expect_ids(t, (const char *const[]){ "00:02.0", "00:1d.0", "01:00.0", "00:00.0",
@@ -1633,12 +1543,12 @@ static void acs8_platform_devices_order(void **state)
 		"{'bdf': '00:02.0', 'id': '%s', 'class': '030000'}]}";
 	struct iok_topo *t;
 
-	t = load(*state, json, "intel", "INT33C2:00", "8086:0a04", "8086:0a16");
+	t = t_loadf(*state, json, "intel", "INT33C2:00", "8086:0a04", "8086:0a16");
 	expect_ids(t, (const char *const[]){ "00:00.0", "00:02.0", "INT33C2:00", NULL });
 	iok_topo_unref(t);
 
 	/* AMD ACPI-HID devices come first in their unit. */
-	t = load(*state, json, "amd", "AMDI0020:00", "1022:1480", "1002:731f");
+	t = t_loadf(*state, json, "amd", "AMDI0020:00", "1022:1480", "1002:731f");
 	expect_ids(t, (const char *const[]){ "AMDI0020:00", "00:00.0", "00:02.0", NULL });
 	iok_topo_unref(t);
 }
@@ -1646,7 +1556,7 @@ static void acs8_platform_devices_order(void **state)
 /* spec groups 8: late devices (VFs) are numbered after every boot device. */
 static void acs8_late_devices_last(void **state)
 {
-	struct iok_topo *t = load(*state, "{'schema': 1, 'platform': {'units': ["
+	struct iok_topo *t = t_loadf(*state, "{'schema': 1, 'platform': {'units': ["
 		"{'name': 'dmar0', 'scope': ['0000:00:02.0']}, {'name': 'dmar1', 'include_all': true}]},"
 		" 'devices': ["
 		"{'bdf': '00:00.0', 'id': '8086:4650', 'class': '060000'},"
@@ -1664,25 +1574,25 @@ static void acs8_late_devices_last(void **state)
 /* A 256-byte dump of a PCIe root port: ACS not captured, group uncertain. */
 static void uncertain_port_without_extended_space(void **state)
 {
-	struct iok_topo *t = load(*state, "{'schema': 1, 'devices': ["
+	struct iok_topo *t = t_loadf(*state, "{'schema': 1, 'devices': ["
 		RP("00:01.0", "8086:1901", "01", ", 'config_size': 256") "," NVME("01:00.0") ","
 		RP("00:02.0", "8086:1905", "02", ", " FULL) "," NVME("02:00.0") "]}");
 	struct iok_grouping *g = t_groups(t, "{00:01.0 01:00.0} {00:02.0} {02:00.0}");
 	struct iok_acs_verdict v = get_verdict(g, t, "00:01.0");
 
-	assert_int_equal(iok_dev_get_acs_state(dev(t, "00:01.0")), IOK_ACS_NOT_CAPTURED);
-	assert_int_equal(iok_dev_get_acs_state(dev(t, "00:02.0")), IOK_ACS_PRESENT);
+	assert_int_equal(iok_dev_get_acs_state(t_dev(t, "00:01.0")), IOK_ACS_NOT_CAPTURED);
+	assert_int_equal(iok_dev_get_acs_state(t_dev(t, "00:02.0")), IOK_ACS_PRESENT);
 	assert_true(v.uncertain);
 	assert_false(v.isolated);
-	assert_true(iok_group_is_uncertain(iok_dev_get_group(g, dev(t, "01:00.0"))));
-	assert_false(iok_group_is_uncertain(iok_dev_get_group(g, dev(t, "02:00.0"))));
-	assert_false(iok_group_is_uncertain(iok_dev_get_group(g, dev(t, "00:02.0"))));
+	assert_true(iok_group_is_uncertain(iok_dev_get_group(g, t_dev(t, "01:00.0"))));
+	assert_false(iok_group_is_uncertain(iok_dev_get_group(g, t_dev(t, "02:00.0"))));
+	assert_false(iok_group_is_uncertain(iok_dev_get_group(g, t_dev(t, "00:02.0"))));
 	assert_false(get_verdict(g, t, "00:02.0").uncertain);
 	iok_grouping_unref(g);
 	iok_topo_unref(t);
 }
 
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, t_setup_ctx, t_teardown_ctx)
 
 int main(void)
 {
