@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <iommukit/iommukit.h>
+
 #include "bench/gen.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -30,26 +32,11 @@
 #define EXP_DEVCTL2 0x28
 #define EXP_DEVCTL2_ARI 0x0020
 
-#define ACS_SV 0x01
-#define ACS_TB 0x02
-#define ACS_RR 0x04
-#define ACS_CR 0x08
-#define ACS_UF 0x10
-#define ACS_EC 0x20
-#define ACS_DT 0x40
-#define ACS_PORT_CAP (ACS_SV | ACS_TB | ACS_RR | ACS_CR | ACS_UF | ACS_DT)
-#define ACS_REQ (ACS_SV | ACS_RR | ACS_CR | ACS_UF)
+#define ACS_PORT_CAP (IOK_ACS_SV | IOK_ACS_TB | IOK_ACS_RR | IOK_ACS_CR | IOK_ACS_UF | IOK_ACS_DT)
+#define ACS_REQ (IOK_ACS_SV | IOK_ACS_RR | IOK_ACS_CR | IOK_ACS_UF)
 
-enum pcie_type {
-	T_CONV = -1,	/* no PCI Express capability */
-	T_EP = 0x0,
-	T_RP = 0x4,
-	T_USP = 0x5,
-	T_DSP = 0x6,
-	T_PCI_BRIDGE = 0x7,
-	T_RCIEP = 0x9,
-	T_RCEC = 0xa,
-};
+/* enum iok_pcie_type, or this for a function without a PCI Express capability. */
+#define T_CONV (-1)
 
 /* ACS capability of a generated function. */
 enum acs_kind {
@@ -158,7 +145,7 @@ static void std_caps(uint8_t *c, int type, bool bridge)
 	w16(c, CAP_MSI + 2, 0x0080);
 	w16(c, CAP_EXP, 0x10 | CAP_LAST << 8);
 	w16(c, CAP_EXP + 2, 0x0002 | type << 4 |
-	    (type == T_RP || type == T_DSP ? 0x0100 : 0));
+	    (type == IOK_PCIE_ROOT_PORT || type == IOK_PCIE_DOWNSTREAM ? 0x0100 : 0));
 	c[CAP_LAST] = bridge ? 0x0d : 0x11;
 }
 
@@ -194,8 +181,8 @@ static void add_acs(struct ecap *e, enum acs_kind acs)
 		break;
 	case ACS_MF:
 		pos = ecap_add(e, 0x000d, 1, 0x08);
-		w16(e->c, pos + 4, ACS_RR | ACS_CR);
-		w16(e->c, pos + 6, ACS_RR | ACS_CR);
+		w16(e->c, pos + 4, IOK_ACS_RR | IOK_ACS_CR);
+		w16(e->c, pos + 6, IOK_ACS_RR | IOK_ACS_CR);
 		break;
 	case ACS_SPT:
 		pos = ecap_add(e, 0x000d, 1, 0x0c);
@@ -397,7 +384,7 @@ static void gen_nvme(struct gen *g, uint8_t bus)
 {
 	struct ecap e;
 
-	pcie_fn(g, bus, 0, &nvme[below(g, ARRAY_LEN(nvme))], 0, T_EP, ACS_NONE, &e, NULL);
+	pcie_fn(g, bus, 0, &nvme[below(g, ARRAY_LEN(nvme))], 0, IOK_PCIE_ENDPOINT, ACS_NONE, &e, NULL);
 	g->t->st.endpoints++;
 }
 
@@ -408,7 +395,7 @@ static void gen_mf(struct gen *g, uint8_t bus)
 	struct ecap e;
 
 	for (i = 0; i < n; i++)
-		pcie_fn(g, bus, i, i ? &m->fnx : &m->fn0, n > 1 ? 0x80 : 0, T_EP,
+		pcie_fn(g, bus, i, i ? &m->fnx : &m->fn0, n > 1 ? 0x80 : 0, IOK_PCIE_ENDPOINT,
 			m->acs, &e, NULL);
 	g->t->st.endpoints += n;
 	g->t->st.mf_endpoints += n > 1;
@@ -422,7 +409,7 @@ static void gen_vf(struct gen *g, const struct sriov_model *m, unsigned int rid)
 	uint8_t *c;
 
 	c = fn_new(g, rid >> 8, rid & 0xff, CFG_EXT, &vf, 0, NULL);
-	std_caps(c, T_EP, false);
+	std_caps(c, IOK_PCIE_ENDPOINT, false);
 	e = (struct ecap){ .c = c, .pos = 0x100 };
 	ecap_add(&e, 0x000e, 1, 0x08);	/* ARI, no next function */
 	g->t->st.vfs++;
@@ -451,7 +438,7 @@ static void gen_sriov(struct gen *g, uint8_t bus, size_t port)
 		struct ecap e;
 		uint8_t *c;
 
-		c = pcie_fn(g, bus, k, &m->pf, nf > 1 ? 0x80 : 0, T_EP, acs, &e, NULL);
+		c = pcie_fn(g, bus, k, &m->pf, nf > 1 ? 0x80 : 0, IOK_PCIE_ENDPOINT, acs, &e, NULL);
 		pos = ecap_add(&e, 0x000e, 1, 0x08);
 		c[pos + 5] = k + 1 < nf ? k + 1 : 0;	/* ARI next function */
 		pos = ecap_add(&e, 0x0010, 1, 0x40);
@@ -501,7 +488,7 @@ static void gen_bridge_to_pci(struct gen *g, uint8_t bus, bool conventional)
 	size_t br;
 
 	br = bridge_fn(g, bus, 0, conventional ? &asm1083 : &pcie_pci_bridge, false,
-		       conventional ? T_CONV : T_PCI_BRIDGE, ACS_NONE);
+		       conventional ? T_CONV : IOK_PCIE_PCI_BRIDGE, ACS_NONE);
 	gen_pci_bus(g, sec);
 	set_range(g, br, sec, sec);
 	g->t->st.pci_bridges++;
@@ -514,10 +501,10 @@ static void gen_switch(struct gen *g, uint8_t bus, unsigned int depth)
 	uint8_t internal = g->next_bus++;
 	size_t usp;
 
-	usp = bridge_fn(g, bus, 0, &m->usp, false, T_USP, ACS_NONE);
+	usp = bridge_fn(g, bus, 0, &m->usp, false, IOK_PCIE_UPSTREAM, ACS_NONE);
 	for (i = 0; i < nr && g->left && buses_left(g); i++) {
 		bool acs = m->acs && !chance(g, 10);
-		size_t dsp = bridge_fn(g, internal, i << 3, &m->dsp, false, T_DSP,
+		size_t dsp = bridge_fn(g, internal, i << 3, &m->dsp, false, IOK_PCIE_DOWNSTREAM,
 				       acs ? ACS_STD : ACS_NONE);
 
 		g->t->st.downstream_ports++;
@@ -528,7 +515,7 @@ static void gen_switch(struct gen *g, uint8_t bus, unsigned int depth)
 	if (m->usp.vendor == 0x10b5 && g->left && chance(g, 50)) {
 		struct ecap e;
 
-		pcie_fn(g, internal, i << 3, &switch_mgmt, 0, T_EP, ACS_NONE, &e, NULL);
+		pcie_fn(g, internal, i << 3, &switch_mgmt, 0, IOK_PCIE_ENDPOINT, ACS_NONE, &e, NULL);
 		g->t->st.endpoints++;
 	}
 	set_range(g, usp, internal, g->next_bus - 1);
@@ -575,7 +562,7 @@ static void gen_port_subtree(struct gen *g, size_t port, unsigned int depth)
 static void root_port(struct gen *g, uint8_t bus, uint8_t devfn, const struct ids *id,
 		      bool mf, enum acs_kind acs)
 {
-	size_t port = bridge_fn(g, bus, devfn, id, mf, T_RP, acs);
+	size_t port = bridge_fn(g, bus, devfn, id, mf, IOK_PCIE_ROOT_PORT, acs);
 
 	g->t->st.root_ports++;
 	g->t->st.root_ports_acs += acs != ACS_NONE;
@@ -618,9 +605,9 @@ static void stack_xeon(struct gen *g, uint8_t bus, bool first)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_LEN(fns) && g->left; i++)
-		rciep(g, bus, fns[i], &icx_rciep[i], true, i == 3 ? T_RCEC : T_RCIEP);
+		rciep(g, bus, fns[i], &icx_rciep[i], true, i == 3 ? IOK_PCIE_RC_EC : IOK_PCIE_RC_END);
 	for (i = 0; first && i < 8 && g->left; i++)
-		rciep(g, bus, 1 << 3 | i, &icx_cbdma, true, T_RCIEP);
+		rciep(g, bus, 1 << 3 | i, &icx_cbdma, true, IOK_PCIE_RC_END);
 	for (i = 2; i < 6 && port_room(g); i++)
 		root_port(g, bus, i << 3, &icx_rp, false, ACS_STD);
 }
@@ -700,7 +687,7 @@ static void stack_amd(struct gen *g, uint8_t bus)
 
 	conv_fn(g, bus, 0, &amd_rc, 0x80);
 	if (g->left)
-		rciep(g, bus, 2, &amd_iommu, true, T_RCIEP);
+		rciep(g, bus, 2, &amd_iommu, true, IOK_PCIE_RC_END);
 	for (slot = 1; slot < 8 && port_room(g); slot++) {
 		unsigned int nr = 1 + below(g, 3);
 
