@@ -32,6 +32,7 @@ const char *cli_join_key(enum iok_join_kind kind)
 	case IOK_JOIN_NOT_ISOLATED: return "non_isolated_bridge";
 	case IOK_JOIN_DMA_ALIAS: return "dma_alias";
 	case IOK_JOIN_SIBLING: return "multifunction_sibling";
+	case IOK_JOIN_ABSENT: return "absent";
 	}
 	return "unknown";
 }

@@ -74,7 +74,8 @@ struct iok_acs_cmd {
 
 #define IOK_OVERRIDE_IDS 16
 
-struct iok_no_iommu {
+/* A device (devfn >= 0) or a whole root bus (devfn -1) named by a parameter. */
+struct iok_dev_sel {
 	uint32_t domain;
 	uint8_t bus;
 	int devfn;		/* -1: the whole root bus */
@@ -97,9 +98,13 @@ struct iok_params {
 	char *cmdline;
 	char *acs_override;
 	/* Devices no IOMMU unit covers: root buses (DDDD:BB) or subtrees (BDF). */
-	struct iok_no_iommu *no_iommu;
+	struct iok_dev_sel *no_iommu;
 	unsigned int nr_no_iommu;
 	char *no_iommu_str;
+	/* Devices not plugged in at boot (hot-plugged later). */
+	struct iok_dev_sel *absent;
+	unsigned int nr_absent;
+	char *absent_str;
 };
 
 struct iok_bus {
@@ -211,6 +216,8 @@ int iok_topo_add_alias(struct iok_dev *dev, uint8_t devfn);
 int iok_topo_finalize(struct iok_topo *topo);
 struct iok_dev *iok_topo_lookup(struct iok_topo *topo, uint32_t domain,
 				uint8_t bus, uint8_t devfn);
+/* Whether the "absent" parameter names @d. */
+bool iok_topo_is_absent(const struct iok_topo *topo, const struct iok_dev *d);
 /* IOMMU coverage under the current "iommu" parameter. */
 void iok_topo_assign_units(struct iok_topo *topo);
 int iok_parse_bdf(const char *s, uint32_t *domain, uint8_t *bus, uint8_t *devfn);

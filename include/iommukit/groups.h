@@ -28,6 +28,43 @@ struct iok_group;
 int iok_grouping_compute(struct iok_topo *topo, struct iok_grouping **out);
 
 /**
+ * iok_grouping_hotplug_add() - plug a device in and probe it, as Linux does
+ * @g: the grouping
+ * @dev: a device of @g's topology that is absent (the "absent" parameter
+ *       at boot, or removed with iok_grouping_hotplug_remove())
+ *
+ * The device joins whichever related group the search meets first, or a
+ * new group with the lowest free ID; existing groups never merge (spec
+ * groups 6.4, 8).
+ *
+ * Return: 0 (iok_dev_get_group() then tells the group, NULL when no IOMMU
+ * covers it); -EBUSY if it is present already; -EINVAL for a device Linux
+ * does not enumerate or of another topology; -ENOMEM.
+ */
+int iok_grouping_hotplug_add(struct iok_grouping *g, struct iok_dev *dev);
+
+/**
+ * iok_grouping_hotplug_remove() - unplug a device
+ * @g: the grouping
+ * @dev: a present device
+ *
+ * The device leaves its group; the last device to leave frees the group and
+ * its ID, which the next new group reuses (spec groups 8).
+ *
+ * Return: 0, -ENODEV if it is absent, -EINVAL for a device of another topology.
+ */
+int iok_grouping_hotplug_remove(struct iok_grouping *g, struct iok_dev *dev);
+
+/**
+ * iok_dev_is_present() - whether a device is plugged in
+ * @g: the grouping
+ * @dev: the device
+ *
+ * Return: true for devices present at boot or hot-added since.
+ */
+bool iok_dev_is_present(const struct iok_grouping *g, const struct iok_dev *dev);
+
+/**
  * iok_grouping_unref() - free a grouping
  * @g: the grouping, or NULL
  */
@@ -84,6 +121,7 @@ enum iok_join_kind {
 	IOK_JOIN_NOT_ISOLATED,	/* upstream bridge whose ACS path fails */
 	IOK_JOIN_DMA_ALIAS,	/* same-bus DMA alias (quirk or firmware) */
 	IOK_JOIN_SIBLING,	/* multifunction sibling, neither isolated */
+	IOK_JOIN_ABSENT,	/* not plugged in: no group */
 };
 
 /** One step of the chain from a device to the member whose group it took. */

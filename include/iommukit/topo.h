@@ -115,7 +115,10 @@ void iok_topo_unref(struct iok_topo *topo);
  *       virtio, none), "acs" (final: config space already holds what Linux
  *       enabled; firmware: apply Linux's ACS enabling), "cmdline" (kernel
  *       command line; the grouping-relevant options are used),
- *       "acs_override" (the out-of-tree pcie_acs_override= value)
+ *       "acs_override" (the out-of-tree pcie_acs_override= value),
+ *       "no_iommu" (root buses DDDD:BB or BDF subtrees no IOMMU unit
+ *       covers), "absent" (BDFs not plugged in at boot; see
+ *       iok_grouping_hotplug_add())
  * @value: the value
  *
  * Parameters take effect at the next grouping computation.

@@ -31,9 +31,10 @@ static bool is_late(const struct iok_dev *d)
 	return d->is_vf || d->vmd;
 }
 
+/* for_each_pci_dev(): devices plugged in, probed by the IOMMU or not. */
 static bool exists(const struct search *s, const struct iok_dev *t)
 {
-	return t->registered && (!is_late(t) || t->index <= s->cur->index);
+	return S(s->g, t)->present;
 }
 
 static void push(struct search *s, enum iok_join_kind kind, struct iok_dev *d)
@@ -307,27 +308,38 @@ static int record(struct iok_grouping *g, struct dev_state *st,
 	return 0;
 }
 
+static void group_unlink(struct iok_grouping *g, struct iok_group *grp);
+
 static int probe_device(struct iok_grouping *g, struct iok_dev *d)
 {
 	struct search s = { .g = g, .cur = d };
 	struct dev_state *st = S(g, d);
 	struct iok_group *grp = NULL;
+	bool fresh = false;
 	int rc;
 
 	if (d->is_pci)
 		grp = pci_device_group(&s, d);
-	if (!grp) {
-		/* generic_device_group() for platform devices: always new. */
-		grp = group_new(g);
-		if (!grp)
-			return -ENOMEM;
+	/* generic_device_group() for platform devices: always new. */
+	if (!grp)
 		push(&s, IOK_JOIN_NEW, d);
-	}
 	rc = record(g, st, s.path, s.depth);
 	if (rc)
 		return rc;
+	if (!grp) {
+		grp = group_new(g);
+		if (!grp)
+			return -ENOMEM;
+		fresh = true;
+	}
+	rc = group_add(grp, d);
+	if (rc) {
+		if (fresh)
+			group_unlink(g, grp);
+		return rc;
+	}
 	grp->uncertain |= s.uncertain;
-	return group_add(grp, d);
+	return 0;
 }
 
 /*
@@ -380,12 +392,18 @@ static int probe_all(struct iok_grouping *g, struct iok_dev **devs)
 
 	if (!order)
 		return -ENOMEM;
+	/* Every boot-time device exists before the first IOMMU registers. */
+	for (i = 0; i < topo->nr_devs; i++) {
+		struct iok_dev *d = devs[i];
+
+		S(g, d)->present = d->registered && !is_late(d) && !iok_topo_is_absent(topo, d);
+	}
 	nr = unit_order(topo, order);
 	for (u = 0; u < nr; u++) {
 		for (i = 0; i < topo->nr_devs; i++) {
 			struct iok_dev *d = devs[i];
 
-			if (d->unit != (int)order[u] || !d->registered ||
+			if (d->unit != (int)order[u] || !S(g, d)->present ||
 			    probed_late(topo, d))
 				continue;
 			rc = probe_device(g, d);
@@ -393,11 +411,17 @@ static int probe_all(struct iok_grouping *g, struct iok_dev **devs)
 				return rc;
 		}
 	}
-	/* What comes after every unit registered, in registration order. */
+	/*
+	 * What comes after every unit registered, in registration order; VFs
+	 * and VMD children appear one by one as they are created.
+	 */
 	for (i = 0; i < topo->nr_devs; i++) {
 		struct iok_dev *d = devs[i];
 
-		if (d->unit < 0 || !d->registered || !probed_late(topo, d))
+		if (!d->registered || !probed_late(topo, d) || iok_topo_is_absent(topo, d))
+			continue;
+		S(g, d)->present = true;
+		if (d->unit < 0)
 			continue;
 		rc = probe_device(g, d);
 		if (rc)
@@ -408,7 +432,8 @@ static int probe_all(struct iok_grouping *g, struct iok_dev **devs)
 		struct iok_dev *d = topo->devs[i];
 		struct dev_state *st = S(g, d);
 		struct iok_join_step none = {
-			.kind = d->registered ? IOK_JOIN_NO_IOMMU : IOK_JOIN_HIDDEN,
+			.kind = !d->registered ? IOK_JOIN_HIDDEN :
+				!st->present ? IOK_JOIN_ABSENT : IOK_JOIN_NO_IOMMU,
 			.dev = d,
 		};
 
@@ -480,6 +505,81 @@ IOK_EXPORT int iok_grouping_compute(struct iok_topo *topo, struct iok_grouping *
 	}
 	*out = g;
 	return 0;
+}
+
+/* ---- hot-plug ---------------------------------------------------------- */
+
+static void group_unlink(struct iok_grouping *g, struct iok_group *grp)
+{
+	struct iok_group **pp, *prev = NULL;
+
+	for (pp = &g->first; *pp != grp; pp = &(*pp)->next)
+		prev = *pp;
+	*pp = grp->next;
+	if (g->last == grp)
+		g->last = prev;
+	g->by_id[grp->id] = NULL;
+	if ((unsigned int)grp->id < g->lowest_free)
+		g->lowest_free = grp->id;
+	g->nr_groups--;
+	free(grp->devs);
+	free(grp);
+}
+
+IOK_EXPORT int iok_grouping_hotplug_add(struct iok_grouping *g, struct iok_dev *dev)
+{
+	struct iok_join_step none = { .kind = IOK_JOIN_NO_IOMMU, .dev = dev };
+	struct dev_state *st;
+	int rc;
+
+	if (!g || !dev || dev->topo != g->topo || !dev->registered)
+		return -EINVAL;
+	st = S(g, dev);
+	if (st->present)
+		return -EBUSY;
+	st->present = true;
+	if (dev->unit < 0) {
+		rc = record(g, st, &none, 1);
+		if (rc)
+			st->present = false;
+		return rc;
+	}
+	rc = probe_device(g, dev);
+	if (rc)
+		st->present = false;
+	return rc;
+}
+
+IOK_EXPORT int iok_grouping_hotplug_remove(struct iok_grouping *g, struct iok_dev *dev)
+{
+	struct iok_join_step gone = { .kind = IOK_JOIN_ABSENT, .dev = dev };
+	struct iok_group *grp;
+	struct dev_state *st;
+	unsigned int i;
+
+	if (!g || !dev || dev->topo != g->topo)
+		return -EINVAL;
+	st = S(g, dev);
+	if (!st->present)
+		return -ENODEV;
+	if (record(g, st, &gone, 1))
+		return -ENOMEM;
+	st->present = false;
+	grp = st->group;
+	st->group = NULL;
+	if (!grp)
+		return 0;
+	for (i = 0; i < grp->nr_devs && grp->devs[i] != dev; i++)
+		;
+	memmove(grp->devs + i, grp->devs + i + 1, (grp->nr_devs - i - 1) * sizeof(*grp->devs));
+	if (!--grp->nr_devs)
+		group_unlink(g, grp);
+	return 0;
+}
+
+IOK_EXPORT bool iok_dev_is_present(const struct iok_grouping *g, const struct iok_dev *dev)
+{
+	return g && dev && dev->topo == g->topo && S(g, dev)->present;
 }
 
 /* ---- accessors --------------------------------------------------------- */
@@ -566,6 +666,7 @@ IOK_EXPORT const char *iok_join_kind_name(enum iok_join_kind kind)
 	case IOK_JOIN_NOT_ISOLATED: return "upstream bridge not ACS-isolated";
 	case IOK_JOIN_DMA_ALIAS: return "DMA alias";
 	case IOK_JOIN_SIBLING: return "multifunction sibling without isolation";
+	case IOK_JOIN_ABSENT: return "not plugged in";
 	}
 	return "unknown";
 }

@@ -28,6 +28,7 @@ struct dev_state {
 	bool acs_uncertain;	/* the verdict rests on bytes not captured */
 	bool path_uncertain;
 	uint8_t nr_steps;
+	bool present;		/* plugged in: for_each_pci_dev() sees it */
 	struct iok_group *group;
 	uint32_t first_step;	/* index into iok_grouping.steps */
 };

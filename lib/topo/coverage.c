@@ -115,7 +115,7 @@ static bool not_covered(const struct iok_topo *topo, const struct iok_dev *d)
 	if (d->fw_no_iommu || !d->is_pci)
 		return d->fw_no_iommu;
 	for (i = 0; i < p->nr_no_iommu; i++) {
-		const struct iok_no_iommu *e = &p->no_iommu[i];
+		const struct iok_dev_sel *e = &p->no_iommu[i];
 
 		if (e->devfn < 0) {
 			for (b = (d->is_vf ? d->pf : d)->bus; b && !b->is_root; b = b->parent)

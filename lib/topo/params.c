@@ -23,6 +23,8 @@ int iok_params_init(struct iok_params *p)
 
 void iok_params_free(struct iok_params *p)
 {
+	free(p->absent);
+	free(p->absent_str);
 	free(p->no_iommu);
 	free(p->no_iommu_str);
 	free(p->acs_cmds);
@@ -346,19 +348,23 @@ static int parse_transactional(struct iok_topo *topo,
 	return 0;
 }
 
-/* "DDDD:BB" (a root bus and everything on it) or a BDF (a device and its subtree). */
-static int parse_no_iommu(struct iok_topo *topo, const char *v)
+/*
+ * A list of devices: BDFs, and with @buses also "DDDD:BB" for a root bus
+ * and everything on it. Replaces *@list only when all of @v parses.
+ */
+static int parse_sel_list(struct iok_topo *topo, const char *key, const char *v,
+			  bool buses, struct iok_dev_sel **list, unsigned int *nr,
+			  char **str)
 {
-	struct iok_params *p = &topo->params;
 	_cleanup_free_ char *copy = strdup(v);
-	struct iok_no_iommu *list = NULL;
+	struct iok_dev_sel *out = NULL;
 	char *save = NULL, *item;
 	unsigned int n = 0;
 
 	if (!copy)
 		return -ENOMEM;
 	for (item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
-		struct iok_no_iommu e = { .devfn = -1 };
+		struct iok_dev_sel e = { .devfn = -1 };
 		unsigned int dom, bus;
 		uint8_t b, devfn;
 		int len = 0;
@@ -367,29 +373,41 @@ static int parse_no_iommu(struct iok_topo *topo, const char *v)
 		if (!iok_parse_bdf(item, &e.domain, &b, &devfn)) {
 			e.bus = b;
 			e.devfn = devfn;
-		} else if (sscanf(item, "%x:%x%n", &dom, &bus, &len) == 2 && !item[len] &&
-			   bus <= 0xff) {
+		} else if (buses && sscanf(item, "%x:%x%n", &dom, &bus, &len) == 2 &&
+			   !item[len] && bus <= 0xff) {
 			e.domain = dom;
 			e.bus = bus;
 		} else {
-			free(list);
-			return iok_fail(topo->ctx, -EINVAL,
-					"no_iommu item '%s' is neither DDDD:BB (a root bus) nor a BDF", item);
+			free(out);
+			return iok_fail(topo->ctx, -EINVAL, "%s item '%s' is not %s", key, item,
+					buses ? "DDDD:BB (a root bus) or a BDF" : "a BDF");
 		}
-		grown = realloc(list, (n + 1) * sizeof(*list));
+		grown = realloc(out, (n + 1) * sizeof(*out));
 		if (!grown) {
-			free(list);
+			free(out);
 			return -ENOMEM;
 		}
-		list = grown;
-		list[n++] = e;
+		out = grown;
+		out[n++] = e;
 	}
-	free(p->no_iommu);
-	free(p->no_iommu_str);
-	p->no_iommu = list;
-	p->nr_no_iommu = n;
-	p->no_iommu_str = strdup(v);
-	return p->no_iommu_str ? 0 : -ENOMEM;
+	free(*list);
+	free(*str);
+	*list = out;
+	*nr = n;
+	*str = strdup(v);
+	return *str ? 0 : -ENOMEM;
+}
+
+bool iok_topo_is_absent(const struct iok_topo *topo, const struct iok_dev *d)
+{
+	const struct iok_params *p = &topo->params;
+	unsigned int i;
+
+	for (i = 0; d->is_pci && i < p->nr_absent; i++)
+		if (p->absent[i].domain == d->domain && p->absent[i].bus == d->busnr &&
+		    p->absent[i].devfn == d->devfn)
+			return true;
+	return false;
 }
 
 IOK_EXPORT int iok_topo_set_param(struct iok_topo *topo, const char *key,
@@ -413,9 +431,13 @@ IOK_EXPORT int iok_topo_set_param(struct iok_topo *topo, const char *key,
 	if (!strcmp(key, "acs_override"))
 		return parse_transactional(topo, parse_override, value);
 	if (!strcmp(key, "no_iommu"))
-		return parse_no_iommu(topo, value);
+		return parse_sel_list(topo, key, value, true, &topo->params.no_iommu,
+				      &topo->params.nr_no_iommu, &topo->params.no_iommu_str);
+	if (!strcmp(key, "absent"))
+		return parse_sel_list(topo, key, value, false, &topo->params.absent,
+				      &topo->params.nr_absent, &topo->params.absent_str);
 	return iok_fail(topo->ctx, -EINVAL,
-			"unknown parameter '%s' (kernel, iommu, acs, cmdline, acs_override, no_iommu)",
+			"unknown parameter '%s' (kernel, iommu, acs, cmdline, acs_override, no_iommu, absent)",
 			key);
 }
 
@@ -435,5 +457,7 @@ IOK_EXPORT const char *iok_topo_get_param(struct iok_topo *topo, const char *key
 		return topo->params.acs_override ? topo->params.acs_override : "";
 	if (!strcmp(key, "no_iommu"))
 		return topo->params.no_iommu_str ? topo->params.no_iommu_str : "";
+	if (!strcmp(key, "absent"))
+		return topo->params.absent_str ? topo->params.absent_str : "";
 	return NULL;
 }
