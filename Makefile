@@ -35,11 +35,12 @@ test: deps
 		meson test -C $(SAN_BUILD) --print-errorlogs --num-processes 2 >$(SAN_BUILD)/test-output.txt 2>&1; tail -n 15 $(SAN_BUILD)/test-output.txt
 	@python3 scripts/test-summary.py $(BUILD) $(SAN_BUILD)
 
+# Figures on stdout (one JSON object with BENCH_JSON=1); build chatter on stderr.
 bench: deps
 	@scripts/deps.sh --bench
-	@[ -f $(BUILD)/build.ninja ] || meson setup $(BUILD) $(MESON_FLAGS)
-	ninja -C $(BUILD)
-	$(BUILD)/bench/iok-bench $(if $(BENCH_JSON),--json)
+	@[ -f $(BUILD)/build.ninja ] || meson setup $(BUILD) $(MESON_FLAGS) >&2
+	@ninja -C $(BUILD) >&2
+	@scripts/bench.sh $(BUILD) $(if $(BENCH_JSON),--json)
 
 clean:
 	rm -rf $(BUILD) $(SAN_BUILD)

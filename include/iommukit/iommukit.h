@@ -92,5 +92,6 @@ const char *iok_get_version(void);
 
 #include <iommukit/topo.h>
 #include <iommukit/groups.h>
+#include <iommukit/pgtable.h>
 
 #endif
