@@ -97,6 +97,9 @@ struct iok_params {
 	unsigned int nr_ovr_ids;
 	char *cmdline;
 	char *acs_override;
+	/* iommu=pt|nopt, iommu.passthrough=, iommu.strict=: -1 when not given. */
+	int8_t passthrough;
+	int8_t strict;
 	/* Devices no IOMMU unit covers: root buses (DDDD:BB) or subtrees (BDF). */
 	struct iok_dev_sel *no_iommu;
 	unsigned int nr_no_iommu;

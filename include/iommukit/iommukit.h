@@ -93,5 +93,6 @@ const char *iok_get_version(void);
 #include <iommukit/topo.h>
 #include <iommukit/groups.h>
 #include <iommukit/pgtable.h>
+#include <iommukit/iommu.h>
 
 #endif

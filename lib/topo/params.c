@@ -18,6 +18,8 @@ int iok_params_init(struct iok_params *p)
 	snprintf(p->kernel_str, sizeof(p->kernel_str), "6.19");
 	p->iommu = IOK_IOMMU_INTEL;
 	p->acs_requested = true;
+	p->passthrough = -1;
+	p->strict = -1;
 	return 0;
 }
 
@@ -283,6 +285,40 @@ static int parse_pci_opts(struct iok_topo *topo, const char *v)
 	return 0;
 }
 
+/* The kernel's kstrtobool(): the first character decides, "on"/"off" the second. */
+static int parse_kbool(struct iok_topo *topo, const char *word, const char *v)
+{
+	if (*v && strchr("yYtT1", *v))
+		return 1;
+	if (*v && strchr("nNfF0", *v))
+		return 0;
+	if ((v[0] == 'o' || v[0] == 'O') && v[1] && strchr("nN", v[1]))
+		return 1;
+	if ((v[0] == 'o' || v[0] == 'O') && v[1] && strchr("fF", v[1]))
+		return 0;
+	return iok_fail(topo->ctx, -EINVAL, "%s: '%s' is not a boolean (1, 0, y, n, on, off)",
+			word, v);
+}
+
+/* Default-domain options of the IOMMU core (spec runtime 2.4). */
+static int parse_iommu_opt(struct iok_topo *topo, const char *word)
+{
+	int b;
+
+	if (!strcmp(word, "iommu=pt") || !strcmp(word, "iommu=nopt")) {
+		topo->params.passthrough = !strcmp(word, "iommu=pt");
+		return 0;
+	}
+	b = parse_kbool(topo, word, strchr(word, '=') + 1);
+	if (b < 0)
+		return b;
+	if (!strncmp(word, "iommu.strict=", 13))
+		topo->params.strict = b;
+	else
+		topo->params.passthrough = b;
+	return 0;
+}
+
 static int parse_cmdline(struct iok_topo *topo, const char *v)
 {
 	_cleanup_free_ char *copy = strdup(v);
@@ -291,6 +327,8 @@ static int parse_cmdline(struct iok_topo *topo, const char *v)
 
 	if (!copy)
 		return -ENOMEM;
+	topo->params.passthrough = -1;
+	topo->params.strict = -1;
 	for (word = strtok_r(copy, " \t\n", &save); word;
 	     word = strtok_r(NULL, " \t\n", &save)) {
 		if (!strncmp(word, "pci=", 4)) {
@@ -302,6 +340,10 @@ static int parse_cmdline(struct iok_topo *topo, const char *v)
 			topo->params.iommu = IOK_IOMMU_NONE;
 			topo->params.acs_requested = false;
 			rc = 0;
+		} else if (!strcmp(word, "iommu=pt") || !strcmp(word, "iommu=nopt") ||
+			   !strncmp(word, "iommu.passthrough=", 18) ||
+			   !strncmp(word, "iommu.strict=", 13)) {
+			rc = parse_iommu_opt(topo, word);
 		} else {
 			rc = 0;
 		}

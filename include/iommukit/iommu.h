@@ -1,0 +1,735 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The runtime IOMMU core (spec runtime 1-4): a machine built from a
+ * topology, with one IOMMU unit per firmware unit, runtime groups holding
+ * their current, default and blocking domains and their DMA owner, domains
+ * with real page tables, attach and detach with the kernel's rollback, and
+ * DMA ownership as the driver core, VFIO and iommufd use it.
+ *
+ * Functions return 0 or a negative errno, as the kernel's do, and record a
+ * message in the context. Where the kernel only WARNs and does nothing, the
+ * model returns -EINVAL (nothing changed) and counts a warning
+ * (iok_machine_get_warnings()). Misuse (NULL, an object of another
+ * machine, a device that is not where the call says) returns -EINVAL and
+ * changes nothing. Built without NDEBUG, every call that changes groups,
+ * attachments, ownership, drivers or the set of domains ends with
+ * iok_machine_check() and returns -EUCLEAN if an invariant broke (map and
+ * unmap touch none of that and are not checked).
+ */
+#ifndef IOMMUKIT_IOMMU_H
+#define IOMMUKIT_IOMMU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct iok_topo;
+struct iok_dev;
+struct iok_grouping;
+struct iok_group;
+struct iok_pgtable;
+struct iok_machine;
+struct iok_rgroup;
+struct iok_domain;
+struct iok_iommu_unit;
+
+/* The kernel's driver-core errno, which user space's <errno.h> lacks. */
+#define IOK_EPROBE_DEFER 517
+
+/* Domain type feature bits and types, with the kernel's values (spec 2.1). */
+#define IOK_DOMAIN_F_PAGING	(1u << 0)
+#define IOK_DOMAIN_F_DMA_API	(1u << 1)
+#define IOK_DOMAIN_F_PT		(1u << 2)
+#define IOK_DOMAIN_F_DMA_FQ	(1u << 3)
+
+enum iok_domain_type {
+	IOK_DOMAIN_BLOCKED = 0,
+	IOK_DOMAIN_UNMANAGED = IOK_DOMAIN_F_PAGING,
+	IOK_DOMAIN_DMA = IOK_DOMAIN_F_PAGING | IOK_DOMAIN_F_DMA_API,
+	IOK_DOMAIN_IDENTITY = IOK_DOMAIN_F_PT,
+	IOK_DOMAIN_DMA_FQ = IOK_DOMAIN_F_PAGING | IOK_DOMAIN_F_DMA_API |
+			    IOK_DOMAIN_F_DMA_FQ,
+};
+
+/* Reserved-region types, in the kernel's order (spec 2.7). */
+enum iok_resv_type {
+	IOK_RESV_DIRECT,		/* identity-mapped at all times (RMRR) */
+	IOK_RESV_DIRECT_RELAXABLE,	/* direct, but may be dropped for assignment */
+	IOK_RESV_RESERVED,		/* never mapped */
+	IOK_RESV_MSI,			/* hardware MSI window, untranslated */
+	IOK_RESV_SW_MSI,		/* MSI window the OS maps itself */
+};
+
+/** A reserved IOVA range, both ends included. */
+struct iok_resv_region {
+	uint64_t start;
+	uint64_t last;
+	enum iok_resv_type type;
+	unsigned int prot;	/* IOK_PROT_* of a direct mapping */
+};
+
+/* ---- machine ----------------------------------------------------------- */
+
+/**
+ * iok_machine_new() - boot a machine: register its IOMMUs, probe devices
+ * @topo: the topology, with its parameters; it must outlive the machine
+ * @out: receives the machine
+ *
+ * Groups are the grouping's (iok_grouping_compute()), devices probed in
+ * Linux's order, one IOMMU unit per firmware unit (one "iommu0" without
+ * units) driven by the topology's "iommu" driver. Each group gets its
+ * default domain (spec 2.4): identity with iommu=pt or iommu.passthrough=1,
+ * else DMA with iommu.strict=1 or on Arm, else DMA-FQ; DMA whenever an
+ * untrusted device is in the group.
+ *
+ * Return: 0, -EINVAL for a bad argument, -ENOMEM, or the error of a
+ * default-domain setup.
+ */
+int iok_machine_new(struct iok_topo *topo, struct iok_machine **out);
+
+/**
+ * iok_machine_new_drivers() - iok_machine_new() with a driver per unit
+ * @topo: the topology
+ * @drivers: comma-separated drivers by unit index ("intel,amd"; "arm",
+ *           "virtio"); units past the list use the topology's "iommu"
+ * @out: receives the machine
+ *
+ * Models a machine whose IOMMUs are driven by different drivers, so that a
+ * domain of one driver meets a device of another (spec 10 case 4).
+ *
+ * Return: as iok_machine_new(); -EINVAL for an unknown driver name.
+ */
+int iok_machine_new_drivers(struct iok_topo *topo, const char *drivers,
+			    struct iok_machine **out);
+
+/**
+ * iok_machine_unref() - free a machine, its groups and all its domains
+ * @m: the machine, or NULL
+ */
+void iok_machine_unref(struct iok_machine *m);
+
+/** The topology the machine was built from. */
+struct iok_topo *iok_machine_get_topo(const struct iok_machine *m);
+
+/** The machine's grouping, kept in step with hot-plug. */
+struct iok_grouping *iok_machine_get_grouping(const struct iok_machine *m);
+
+/**
+ * iok_machine_check() - check the invariants of spec 1.4 and the model's
+ * @m: the machine
+ *
+ * Every device of a group is attached to the group's domain (deferred
+ * attach and failed must-succeed attaches excepted), owner implies a count
+ * and no count implies no owner, no group is empty or without domains, no
+ * device that needs its direct regions is blocked, and every domain's
+ * attachment count is right.
+ *
+ * Return: 0, or -EUCLEAN with a message naming the group or domain.
+ */
+int iok_machine_check(struct iok_machine *m);
+
+/**
+ * iok_machine_get_warnings() - how many kernel WARNs the machine has hit
+ * @m: the machine
+ *
+ * Return: the count since iok_machine_new().
+ */
+unsigned int iok_machine_get_warnings(const struct iok_machine *m);
+
+/**
+ * iok_machine_hotplug_add() - plug a device in and probe it (spec 3.3)
+ * @m: the machine
+ * @dev: an absent device of @m's topology
+ *
+ * The device joins its group (iok_grouping_hotplug_add()). Joining an
+ * existing group maps its direct regions into the default domain and
+ * attaches it to the group's current domain, whatever it is; a new group
+ * gets its default domain. A device no IOMMU covers is present without a
+ * group.
+ *
+ * Return: 0; -EBUSY if present; -EINVAL for misuse; the attach or setup
+ * error, in which case the device is present but without IOMMU or group.
+ */
+int iok_machine_hotplug_add(struct iok_machine *m, struct iok_dev *dev);
+
+/**
+ * iok_machine_hotplug_remove() - unplug a device (spec 3.3)
+ * @m: the machine
+ * @dev: a present device
+ *
+ * Its driver is unbound first, as the driver core does. The last device of
+ * a group frees the group and its default and blocking domains.
+ *
+ * Return: 0; -ENODEV if absent; -EBUSY (a warning, nothing changed) when
+ * it is the last device of a group that is owned or not on its default
+ * domain, which the kernel only WARNs about (spec 1.4 invariant 3).
+ */
+int iok_machine_hotplug_remove(struct iok_machine *m, struct iok_dev *dev);
+
+/** Whether @dev is plugged in (present at boot or hot-added since). */
+bool iok_machine_dev_is_present(const struct iok_machine *m,
+				const struct iok_dev *dev);
+
+/**
+ * iok_machine_set_probe_window() - hold new groups before their default domain
+ * @m: the machine
+ * @open: true to hold, false to finish
+ *
+ * When an IOMMU registers, Linux probes every device into its group first
+ * and sets default domains up afterwards; a driver probing in between gets
+ * -EPROBE_DEFER (spec 10 case 17). While the window is open, a hot-added
+ * device that forms a new group leaves the group without domains. Closing
+ * it sets up every waiting group's default domain, in ID order.
+ *
+ * Return: 0, or the first setup error (that group keeps waiting without a
+ * default domain, as after a failed IOMMU registration; drivers of its
+ * devices defer until a later close succeeds).
+ */
+int iok_machine_set_probe_window(struct iok_machine *m, bool open);
+
+/**
+ * iok_machine_fail_attach() - make a driver attach_dev call fail
+ * @m: the machine
+ * @dev: the device
+ * @nth: 1 fails the next attach of @dev, 2 the one after; 0 disarms
+ * @err: the driver's errno (negative; 0 means -ENODEV)
+ *
+ * Return: 0, or -EINVAL for misuse or an @err that is not an errno.
+ */
+int iok_machine_fail_attach(struct iok_machine *m, struct iok_dev *dev,
+			    unsigned int nth, int err);
+
+/**
+ * iok_machine_fail_alloc() - make a driver domain allocation fail
+ * @m: the machine
+ * @nth: 1 fails the next paging-domain allocation of any unit; 0 disarms
+ *
+ * The driver returns nothing and the core reports -ENOMEM. Static blocked
+ * and identity domains are never allocated.
+ *
+ * Return: 0, or -EINVAL for a NULL @m.
+ */
+int iok_machine_fail_alloc(struct iok_machine *m, unsigned int nth);
+
+/**
+ * iok_machine_set_attach_deferred() - mark a device's attach deferred
+ * @m: the machine
+ * @dev: an absent device (it is probed at hot-add)
+ *
+ * The driver reports is_attach_deferred() (translation left enabled by a
+ * previous kernel): attaching the default domain is skipped until the
+ * group moves to another domain (spec 3.1).
+ *
+ * Return: 0, -EBUSY if @dev is present, -EINVAL for misuse.
+ */
+int iok_machine_set_attach_deferred(struct iok_machine *m, struct iok_dev *dev);
+
+/**
+ * iok_machine_add_resv_region() - add a firmware reserved region to a device
+ * @m: the machine
+ * @dev: the device
+ * @start: first address
+ * @last: last address, at least @start
+ * @type: the region type
+ *
+ * A direct region sets the device's require_direct (spec 2.7) and, as a
+ * fact firmware would have told at probe, is mapped at once into the
+ * group's default domain if that is a DMA domain.
+ *
+ * Return: 0; -EINVAL for misuse or a bad range or type; -EBUSY for a
+ * direct region of a device whose group is blocked now; -ENOMEM; the
+ * mapping error (the region is then not added).
+ */
+int iok_machine_add_resv_region(struct iok_machine *m, struct iok_dev *dev,
+				uint64_t start, uint64_t last,
+				enum iok_resv_type type);
+
+/**
+ * iok_dev_get_resv_regions() - a device's regions, as the driver reports them
+ * @m: the machine
+ * @dev: the device
+ * @buf: receives up to @max regions; may be NULL when @max is 0
+ * @max: size of @buf
+ *
+ * The firmware regions first, then the driver's MSI window.
+ *
+ * Return: the number of regions (which may exceed @max), or -EINVAL.
+ */
+int iok_dev_get_resv_regions(const struct iok_machine *m,
+			     const struct iok_dev *dev,
+			     struct iok_resv_region *buf, size_t max);
+
+/**
+ * iok_dev_get_attach_calls() - how often the driver's attach_dev ran for a device
+ * @m: the machine
+ * @dev: the device
+ *
+ * Return: the count, failed calls included.
+ */
+unsigned long iok_dev_get_attach_calls(const struct iok_machine *m,
+				       const struct iok_dev *dev);
+
+/**
+ * iok_dev_get_attached_domain() - the domain the hardware translates a device's RID with
+ * @m: the machine
+ * @dev: the device
+ *
+ * Return: the domain, or NULL (no group, or a deferred attach).
+ */
+struct iok_domain *iok_dev_get_attached_domain(const struct iok_machine *m,
+					       const struct iok_dev *dev);
+
+/**
+ * iok_get_domain_for_dev() - iommu_get_domain_for_dev()
+ * @m: the machine
+ * @dev: the device
+ *
+ * Return: the domain of @dev's group, or NULL without a group.
+ */
+struct iok_domain *iok_get_domain_for_dev(const struct iok_machine *m,
+					  const struct iok_dev *dev);
+
+/* ---- IOMMU units and faults ------------------------------------------- */
+
+/** Number of IOMMU units (0 with iommu "none"). */
+unsigned int iok_machine_count_units(const struct iok_machine *m);
+/** The @i-th unit, in firmware order, or NULL. */
+struct iok_iommu_unit *iok_machine_get_unit(const struct iok_machine *m,
+					    unsigned int i);
+/** The unit that translates a probed device, or NULL. */
+struct iok_iommu_unit *iok_dev_get_unit(const struct iok_machine *m,
+					const struct iok_dev *dev);
+/** The unit's name ("dmar0", "iommu0"). */
+const char *iok_unit_get_name(const struct iok_iommu_unit *u);
+/** The unit's driver: "intel", "amd", "arm" or "virtio". */
+const char *iok_unit_get_driver(const struct iok_iommu_unit *u);
+/** Page sizes the unit's page tables support. */
+uint64_t iok_unit_get_pgsize_bitmap(const struct iok_iommu_unit *u);
+
+/**
+ * iok_unit_get_blocked_domain() - the driver's static blocked domain
+ * @u: the unit
+ *
+ * Return: the domain, shared by every unit of the driver, or NULL when the
+ * driver has none (the model's virtio driver: groups then block with an
+ * empty paging domain).
+ */
+struct iok_domain *iok_unit_get_blocked_domain(const struct iok_iommu_unit *u);
+
+/**
+ * iok_unit_get_identity_domain() - the driver's static identity domain
+ * @u: the unit
+ *
+ * Return: the domain, shared by every unit of the driver.
+ */
+struct iok_domain *iok_unit_get_identity_domain(const struct iok_iommu_unit *u);
+
+/* Access bits of a fault, the kernel's IOMMU_FAULT_PERM_* values. */
+#define IOK_FAULT_PERM_READ	(1u << 0)
+#define IOK_FAULT_PERM_WRITE	(1u << 1)
+#define IOK_FAULT_PERM_EXEC	(1u << 2)
+#define IOK_FAULT_PERM_PRIV	(1u << 3)
+
+/* No PASID in a fault record: the kernel's IOMMU_PASID_INVALID. */
+#define IOK_PASID_INVALID	0xffffffffu
+
+/** Why the hardware refused a DMA. */
+enum iok_fault_reason {
+	IOK_FAULT_BLOCKED,	/* the RID or PASID is blocked */
+	IOK_FAULT_NOT_PRESENT,	/* no translation for the address */
+	IOK_FAULT_PERMISSION,	/* the translation forbids the access */
+	IOK_FAULT_OUT_OF_RANGE,	/* address beyond the domain's aperture */
+};
+
+/** One fault record of a unit's queue. */
+struct iok_fault {
+	struct iok_dev *dev;	/* the requester, if known */
+	uint16_t rid;		/* requester ID: bus << 8 | devfn */
+	uint32_t pasid;		/* IOK_PASID_INVALID for none */
+	uint64_t addr;
+	unsigned int access;	/* IOK_FAULT_PERM_* */
+	enum iok_fault_reason reason;
+};
+
+/* Records a unit keeps; later faults are lost and counted. */
+#define IOK_FAULT_QUEUE_LEN 256
+
+/** Called for every fault reported on a unit, queued or not. */
+typedef void (*iok_fault_fn)(struct iok_iommu_unit *u,
+			     const struct iok_fault *f, void *arg);
+
+/**
+ * iok_unit_set_fault_handler() - route a unit's faults to @fn
+ * @u: the unit
+ * @fn: the handler, or NULL for none
+ * @arg: passed to @fn
+ */
+void iok_unit_set_fault_handler(struct iok_iommu_unit *u, iok_fault_fn fn,
+				void *arg);
+
+/**
+ * iok_unit_report_fault() - record a fault, as the hardware does
+ * @u: the unit
+ * @f: the fault; @f->dev, when set, must be behind @u
+ *
+ * The handler is called, then the record is queued.
+ *
+ * Return: 0; -ENOSPC when the queue is full (the record is lost and
+ * counted); -EINVAL for a bad argument.
+ */
+int iok_unit_report_fault(struct iok_iommu_unit *u, const struct iok_fault *f);
+
+/** Number of queued fault records. */
+unsigned int iok_unit_count_faults(const struct iok_iommu_unit *u);
+
+/**
+ * iok_unit_get_fault() - the @i-th queued record, oldest first
+ * @u: the unit
+ * @i: index
+ * @f: receives the record
+ *
+ * Return: 0, or -ENOENT past the last one.
+ */
+int iok_unit_get_fault(const struct iok_iommu_unit *u, unsigned int i,
+		       struct iok_fault *f);
+
+/** Records lost because the queue was full. */
+unsigned long iok_unit_get_fault_overflows(const struct iok_iommu_unit *u);
+
+/** Empty the queue (the driver has read it) and clear the overflow count. */
+void iok_unit_clear_faults(struct iok_iommu_unit *u);
+
+/* ---- runtime groups ---------------------------------------------------- */
+
+/** The runtime group of a device, or NULL when it has none. */
+struct iok_rgroup *iok_dev_get_rgroup(const struct iok_machine *m,
+				      const struct iok_dev *dev);
+/** The group with ID @id, or NULL. */
+struct iok_rgroup *iok_machine_find_rgroup(const struct iok_machine *m, int id);
+/** Groups in ID order. */
+struct iok_rgroup *iok_rgroup_get_first(const struct iok_machine *m);
+/** The group after @rg in ID order, or NULL. */
+struct iok_rgroup *iok_rgroup_get_next(const struct iok_rgroup *rg);
+
+#define iok_rgroup_foreach(m, rg) \
+	for (rg = iok_rgroup_get_first(m); rg; rg = iok_rgroup_get_next(rg))
+
+/** The group's ID, the grouping's. */
+int iok_rgroup_get_id(const struct iok_rgroup *rg);
+/** The grouping's group, with the reasons devices joined it. */
+struct iok_group *iok_rgroup_get_group(const struct iok_rgroup *rg);
+/** Number of devices. */
+unsigned int iok_rgroup_count_devs(const struct iok_rgroup *rg);
+/** The @i-th device, in probe order, or NULL. */
+struct iok_dev *iok_rgroup_get_dev(const struct iok_rgroup *rg, unsigned int i);
+/** The attached domain (NULL only before the first default-domain setup). */
+struct iok_domain *iok_rgroup_get_domain(const struct iok_rgroup *rg);
+/** The default domain. */
+struct iok_domain *iok_rgroup_get_default_domain(const struct iok_rgroup *rg);
+/** The blocking domain, allocated at the first ownership claim; or NULL. */
+struct iok_domain *iok_rgroup_get_blocking_domain(const struct iok_rgroup *rg);
+/** owner_cnt: bound DMA-API drivers, or claims of the owner. */
+unsigned int iok_rgroup_get_owner_cnt(const struct iok_rgroup *rg);
+/** The owner cookie; NULL for the kernel (DMA API). */
+const void *iok_rgroup_get_owner(const struct iok_rgroup *rg);
+
+/**
+ * iok_group_get_resv_regions() - iommu_get_group_resv_regions() (spec 2.7)
+ * @rg: the group
+ * @buf: receives up to @max regions; may be NULL when @max is 0
+ * @max: size of @buf
+ *
+ * The union of the devices' regions sorted by start, then type; regions of
+ * one type that overlap or touch are merged, different types never.
+ *
+ * Return: the number of regions (which may exceed @max), -EINVAL or -ENOMEM.
+ */
+int iok_group_get_resv_regions(const struct iok_rgroup *rg,
+			       struct iok_resv_region *buf, size_t max);
+
+/**
+ * iok_group_get_type_name() - sysfs "type" of a group
+ * @rg: the group
+ *
+ * Return: the default domain's type as sysfs reads: "blocked",
+ * "identity", "unmanaged", "DMA", "DMA-FQ", or "unknown" without one.
+ */
+const char *iok_group_get_type_name(const struct iok_rgroup *rg);
+
+/**
+ * iok_group_set_default_type() - a write to sysfs "type" (spec 2.4)
+ * @rg: the group
+ * @type: "identity", "DMA", "DMA-FQ" or "auto"
+ *
+ * DMA to DMA-FQ changes the domain in place. Any other change needs a group
+ * without owner_cnt and gets a new default domain, which the group moves to.
+ * Kernels up to 6.1 (spec 10, measured) answer differently: -EINVAL for a
+ * group of several devices, -EBUSY when the device has a driver (DMA to
+ * DMA-FQ excepted) or the group is not on its default domain.
+ *
+ * Return: 0; -EINVAL for an unknown @type, a group without default domain,
+ * or a type an untrusted device forbids; -EPERM when owner_cnt is not 0;
+ * -ENOMEM; the attach error (the old default domain stays).
+ */
+int iok_group_set_default_type(struct iok_rgroup *rg, const char *type);
+
+/* ---- domains ----------------------------------------------------------- */
+
+/**
+ * iok_domain_alloc_paging() - iommu_paging_domain_alloc() (spec 2.3)
+ * @m: the machine
+ * @dev: the device whose IOMMU will translate with it
+ * @out: receives an UNMANAGED domain, empty, with the unit's page sizes and
+ *       the page table's aperture
+ *
+ * Return: 0; -ENODEV when no IOMMU covers @dev (or it is not probed);
+ * -ENOMEM; -EINVAL for misuse.
+ */
+int iok_domain_alloc_paging(struct iok_machine *m, struct iok_dev *dev,
+			    struct iok_domain **out);
+
+/**
+ * iok_domain_free() - free a domain allocated with iok_domain_alloc_paging()
+ * @d: the domain, or NULL (then 0)
+ *
+ * No domain is freed while attached.
+ *
+ * Return: 0; -EBUSY while a device is attached to it or it is a group's
+ * domain, default or blocking domain; -EINVAL for a static domain.
+ */
+int iok_domain_free(struct iok_domain *d);
+
+/** The domain's type. */
+enum iok_domain_type iok_domain_get_type(const struct iok_domain *d);
+/** Name of a type as sysfs prints it ("DMA-FQ"). */
+const char *iok_domain_type_name(enum iok_domain_type type);
+/** Supported page sizes; 0 for non-paging domains. */
+uint64_t iok_domain_get_pgsize_bitmap(const struct iok_domain *d);
+
+/**
+ * iok_domain_get_geometry() - the domain's aperture (spec 2.6)
+ * @d: a paging domain
+ * @start: receives aperture_start
+ * @end: receives aperture_end (inclusive)
+ * @force: if not NULL, receives force_aperture
+ *
+ * Return: 0, or -EINVAL for a domain without page table.
+ */
+int iok_domain_get_geometry(const struct iok_domain *d, uint64_t *start,
+			    uint64_t *end, bool *force);
+
+/** The page table of a paging domain, or NULL. */
+struct iok_pgtable *iok_domain_get_pgtable(const struct iok_domain *d);
+/** The unit a paging domain belongs to; NULL for static domains. */
+struct iok_iommu_unit *iok_domain_get_unit(const struct iok_domain *d);
+
+/**
+ * iok_map() - iommu_map() (spec 2.5)
+ * @d: the domain
+ * @iova: first IOVA
+ * @paddr: first physical address
+ * @size: bytes
+ * @prot: IOK_PROT_*
+ *
+ * Checks, in order: a paging domain (-EINVAL), page sizes (-ENODEV), the
+ * smallest page size dividing @iova, @paddr and @size (-EINVAL). Then the
+ * largest pages are mapped; the core checks neither overlap nor aperture:
+ * the driver answers -EEXIST or -ERANGE, and what this call mapped is
+ * unmapped again.
+ *
+ * Return: 0 or a negative errno.
+ */
+int iok_map(struct iok_domain *d, uint64_t iova, uint64_t paddr, size_t size,
+	    unsigned int prot);
+
+/**
+ * iok_unmap() - iommu_unmap() (spec 2.5)
+ * @d: the domain
+ * @iova: first IOVA
+ * @size: bytes
+ *
+ * Stops at the first hole; removing a larger page whole can return more
+ * than @size.
+ *
+ * Return: bytes unmapped; 0 for a non-paging domain or misalignment.
+ */
+size_t iok_unmap(struct iok_domain *d, uint64_t iova, size_t size);
+
+/**
+ * iok_iova_to_phys() - iommu_iova_to_phys()
+ * @d: the domain
+ * @iova: the IOVA
+ *
+ * Return: @iova for identity, 0 for blocked or not mapped, else the
+ * physical address.
+ */
+uint64_t iok_iova_to_phys(const struct iok_domain *d, uint64_t iova);
+
+/* ---- attach and detach (spec 3.2) -------------------------------------- */
+
+/**
+ * iok_attach_device() - iommu_attach_device()
+ * @d: the domain
+ * @dev: a device alone in its group
+ *
+ * Return: 0; -ENODEV without a group; -EINVAL for a group that is not a
+ * singleton; then as iok_attach_group().
+ */
+int iok_attach_device(struct iok_domain *d, struct iok_dev *dev);
+
+/**
+ * iok_detach_device() - iommu_detach_device()
+ * @d: the domain attached
+ * @dev: a device alone in its group
+ *
+ * The group returns to its core domain: blocking if owned, else default.
+ *
+ * Return: 0, also for a device without group (nothing happens); -EINVAL
+ * (a kernel WARN, nothing changed) when @d is not the group's domain or
+ * the group is not a singleton.
+ */
+int iok_detach_device(struct iok_domain *d, struct iok_dev *dev);
+
+/**
+ * iok_attach_group() - iommu_attach_group()
+ * @d: the domain
+ * @rg: the group
+ *
+ * No ownership check: callers are expected to own the group.
+ *
+ * Return: 0; -EBUSY when the group's domain is neither its default nor its
+ * blocking domain (also when it is @d); -EINVAL when @d belongs to another
+ * driver; the driver's error, with every device put back.
+ */
+int iok_attach_group(struct iok_domain *d, struct iok_rgroup *rg);
+
+/**
+ * iok_detach_group() - iommu_detach_group()
+ * @d: ignored, as the kernel ignores it
+ * @rg: the group
+ *
+ * The group returns to its core domain, whatever is attached.
+ *
+ * Return: 0, or the error of a device that failed (the group is on the
+ * core domain anyway; the kernel WARNs).
+ */
+int iok_detach_group(struct iok_domain *d, struct iok_rgroup *rg);
+
+/**
+ * iok_group_replace_domain() - iommu_group_replace_domain()
+ * @rg: the group
+ * @d: the new domain
+ *
+ * Moves from any domain to @d without passing through the core domain; no
+ * busy check and no driver check in the core.
+ *
+ * Return: 0 (also when @d is attached already: the driver is not called);
+ * -EINVAL for a NULL @d; the driver's error, with every device put back.
+ */
+int iok_group_replace_domain(struct iok_rgroup *rg, struct iok_domain *d);
+
+/* ---- DMA ownership (spec 4) -------------------------------------------- */
+
+/**
+ * iok_device_bind_driver() - bind a device driver, as the driver core does
+ * @m: the machine
+ * @dev: a present device
+ * @name: the driver ("nvme", "vfio-pci")
+ * @driver_managed_dma: the driver manages DMA itself (vfio-pci, pci-stub,
+ *                      pcieport): the group's ownership is not touched
+ *
+ * Before probe, the bus calls iommu_device_use_default_domain() (spec
+ * 4.2, 4.3).
+ *
+ * Return: 0; -EPROBE_DEFER (IOK_EPROBE_DEFER) when the group has no
+ * default domain yet; -EBUSY when another driver of the group uses it with
+ * another domain attached or the group has a user owner, or @dev has a
+ * driver; -ENODEV if absent; -EINVAL for misuse; -ENOMEM.
+ */
+int iok_device_bind_driver(struct iok_machine *m, struct iok_dev *dev,
+			   const char *name, bool driver_managed_dma);
+
+/**
+ * iok_device_unbind_driver() - unbind a device's driver
+ * @m: the machine
+ * @dev: a device with a driver
+ *
+ * The bus's dma_cleanup calls iommu_device_unuse_default_domain(), which
+ * WARNs and keeps owner_cnt when it is 0 or PASIDs are attached (spec 10
+ * case 16); the driver is unbound anyway.
+ *
+ * Return: 0; -ENODEV without a driver; -EINVAL for misuse.
+ */
+int iok_device_unbind_driver(struct iok_machine *m, struct iok_dev *dev);
+
+/** The driver bound to @dev, or NULL. */
+const char *iok_dev_get_bound_driver(const struct iok_machine *m,
+				     const struct iok_dev *dev);
+
+/**
+ * iok_group_claim_dma_owner() - iommu_group_claim_dma_owner() (VFIO)
+ * @rg: the group
+ * @owner: the cookie
+ *
+ * The group moves to its blocking domain.
+ *
+ * Return: 0; -EINVAL (a WARN) for a NULL @owner; -EPERM when owner_cnt is
+ * not 0, even for the same cookie; -EBUSY when a domain other than the
+ * default is attached; -ENOMEM; the attach error (-EINVAL for a device
+ * that needs direct mappings), nothing changed.
+ */
+int iok_group_claim_dma_owner(struct iok_rgroup *rg, const void *owner);
+
+/**
+ * iok_group_release_dma_owner() - iommu_group_release_dma_owner()
+ * @rg: the group
+ *
+ * Straight back to the default domain, even from a user domain.
+ *
+ * Return: 0; -EINVAL (a WARN, nothing changed) when not owned or PASIDs
+ * are attached.
+ */
+int iok_group_release_dma_owner(struct iok_rgroup *rg);
+
+/**
+ * iok_device_claim_dma_owner() - iommu_device_claim_dma_owner() (iommufd)
+ * @m: the machine
+ * @dev: the device
+ * @owner: the cookie
+ *
+ * Return: 0 (the same cookie again only counts); -EINVAL (a WARN) for a
+ * NULL @owner; -ENODEV without a group; -EPERM when another owner, or a
+ * DMA-API driver, holds the group; else as iok_group_claim_dma_owner().
+ */
+int iok_device_claim_dma_owner(struct iok_machine *m, struct iok_dev *dev,
+			       const void *owner);
+
+/**
+ * iok_device_release_dma_owner() - iommu_device_release_dma_owner()
+ * @m: the machine
+ * @dev: the device
+ *
+ * Counts down; the last release returns the group to its default domain.
+ *
+ * Return: 0; -ENODEV without a group; -EINVAL (a WARN, nothing changed)
+ * as iok_group_release_dma_owner().
+ */
+int iok_device_release_dma_owner(struct iok_machine *m, struct iok_dev *dev);
+
+/**
+ * iok_group_dma_owner_claimed() - iommu_group_dma_owner_claimed()
+ * @rg: the group
+ *
+ * Return: true when owner_cnt is not 0: a DMA-API driver or an owner.
+ */
+bool iok_group_dma_owner_claimed(const struct iok_rgroup *rg);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
