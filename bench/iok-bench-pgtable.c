@@ -29,10 +29,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "config.h"
 #include <iommukit/pgtable.h>
 
-#define MAX_RUNS	101
+#include "config.h"
+#include "bench/stats.h"
+
+#define MAX_RUNS BENCH_MAX_RUNS
 #define SZ_4K		0x1000ull
 #define SZ_2M		0x200000ull
 #define SZ_1G		0x40000000ull
@@ -137,11 +139,6 @@ static int rx_translate(struct radix *r, uint64_t iova, uint64_t *phys)
 }
 
 /* ---- workloads ----------------------------------------------------------- */
-
-struct samples {
-	double v[MAX_RUNS];
-	unsigned int n;
-};
 
 enum op { OP_MAP, OP_UNMAP, OP_LOOKUP, NR_OPS };
 enum impl { LIB, BASE, NR_IMPLS };
@@ -333,14 +330,6 @@ static const char *const cg_names[NR_OPS][NR_IMPLS] = {
 	[OP_LOOKUP] = { "cg_lib_lookup", "cg_base_lookup" },
 };
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 /* Both implementations translate the same sample of the range alike. */
 static int check_same(struct work *w, bool mapped)
 {
@@ -364,14 +353,14 @@ static int cycle(struct work *w, enum impl impl, double *t_map, double *t_unmap)
 {
 	*t_map = *t_unmap = 0;
 	for (unsigned int r = 0; r < w->reps; r++) {
-		double t0 = now(), t1, t2;
+		double t0 = bench_now(), t1, t2;
 
 		if (run_fns[OP_MAP][impl](w))
 			return -1;
-		t1 = now();
+		t1 = bench_now();
 		if (run_fns[OP_UNMAP][impl](w))
 			return -1;
-		t2 = now();
+		t2 = bench_now();
 		*t_map += t1 - t0;
 		*t_unmap += t2 - t1;
 	}
@@ -406,11 +395,11 @@ static int measure_lookup(struct work *w, unsigned int run)
 
 	for (unsigned int k = 0; k < NR_IMPLS; k++) {
 		enum impl impl = (run + k) % NR_IMPLS;
-		double t0 = now();
+		double t0 = bench_now();
 
 		if (run_fns[OP_LOOKUP][impl](w))
 			return -1;
-		t[impl] = now() - t0;
+		t[impl] = bench_now() - t0;
 	}
 	if (w->sum[LIB] != w->sum[BASE])
 		return -1;
@@ -596,34 +585,6 @@ static int cg_measure(struct work *works, const struct opts *o)
 
 /* ---- report ------------------------------------------------------------ */
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(const double *v, unsigned int n)
-{
-	double tmp[MAX_RUNS];
-
-	if (!n)
-		return 0;
-	memcpy(tmp, v, n * sizeof(*v));
-	qsort(tmp, n, sizeof(*tmp), cmp_double);
-	return n % 2 ? tmp[n / 2] : (tmp[n / 2 - 1] + tmp[n / 2]) / 2;
-}
-
-static double best(const struct samples *s)
-{
-	double b = s->v[0];
-
-	for (unsigned int i = 1; i < s->n; i++)
-		if (s->v[i] < b)
-			b = s->v[i];
-	return b;
-}
-
 static const char *const op_names[NR_OPS] = { "map", "unmap", "iova_to_phys" };
 
 /* ns per page of one sample: the reps of a cycle count as pages too. */
@@ -654,11 +615,11 @@ static unsigned int rows(const struct work *works, struct row *out)
 				continue;
 			r->w = w;
 			r->op = op;
-			r->lib_best = ns_page(w, best(l));
-			r->lib_med = ns_page(w, median(l->v, l->n));
-			r->base_med = ns_page(w, median(b->v, b->n));
-			r->ratio = median(w->ratio[op], l->n);
-			r->ratio_best = best(l) / best(b);
+			r->lib_best = ns_page(w, bench_best(l));
+			r->lib_med = ns_page(w, bench_median(l->v, l->n));
+			r->base_med = ns_page(w, bench_median(b->v, b->n));
+			r->ratio = bench_median(w->ratio[op], l->n);
+			r->ratio_best = bench_best(l) / bench_best(b);
 			r->batched = w->per_call > 1 && !w->lookups;
 			r->met = r->ratio <= 1.5 && (!r->batched || r->lib_med <= 1.5);
 			n++;

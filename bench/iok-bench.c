@@ -20,9 +20,10 @@
 #include "config.h"
 #include "lib/private.h"
 #include "bench/gen.h"
+#include "bench/stats.h"
 
 #define MAX_SIZES 8
-#define MAX_RUNS 64
+#define MAX_RUNS BENCH_MAX_RUNS
 
 enum measure {
 	M_LOAD,		/* config bytes -> finalized topology */
@@ -35,11 +36,6 @@ static const char *const measure_names[NR_MEASURES] = {
 	[M_LOAD] = "load",
 	[M_LOAD_LSPCI] = "load_lspci",
 	[M_GROUP] = "group",
-};
-
-struct samples {
-	double v[MAX_RUNS];	/* seconds, in round order */
-	unsigned int n;
 };
 
 struct size_run {
@@ -62,43 +58,6 @@ struct opts {
 	unsigned int nr_sizes;
 	unsigned int lspci_max;	/* largest size read through libpci */
 };
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(const double *v, unsigned int n)
-{
-	double tmp[MAX_RUNS];
-
-	if (!n)
-		return 0;
-	memcpy(tmp, v, n * sizeof(*v));
-	qsort(tmp, n, sizeof(*tmp), cmp_double);
-	return n % 2 ? tmp[n / 2] : (tmp[n / 2 - 1] + tmp[n / 2]) / 2;
-}
-
-static double best(const struct samples *s)
-{
-	double b = s->n ? s->v[0] : 0;
-	unsigned int i;
-
-	for (i = 1; i < s->n; i++)
-		if (s->v[i] < b)
-			b = s->v[i];
-	return b;
-}
 
 /* ---- one measurement --------------------------------------------------- */
 
@@ -178,14 +137,14 @@ static int group_and_check(struct iok_ctx *ctx, struct size_run *sr,
 			   struct iok_topo *topo, bool timed)
 {
 	struct iok_grouping *g;
-	double t0 = now();
+	double t0 = bench_now();
 	int rc;
 
 	rc = iok_grouping_compute(topo, &g);
 	if (rc)
 		return fail(ctx, "grouping", rc);
 	if (timed)
-		sr->s[M_GROUP].v[sr->s[M_GROUP].n++] = now() - t0;
+		sr->s[M_GROUP].v[sr->s[M_GROUP].n++] = bench_now() - t0;
 	check_grouping(sr, g, topo);
 	iok_grouping_unref(g);
 	return 0;
@@ -195,14 +154,14 @@ static int group_and_check(struct iok_ctx *ctx, struct size_run *sr,
 static int run_direct(struct iok_ctx *ctx, struct size_run *sr, bool timed)
 {
 	struct iok_topo *topo;
-	double t0 = now();
+	double t0 = bench_now();
 	int rc;
 
 	rc = load_direct(ctx, &sr->gen, &topo);
 	if (rc)
 		return fail(ctx, "load", rc);
 	if (timed)
-		sr->s[M_LOAD].v[sr->s[M_LOAD].n++] = now() - t0;
+		sr->s[M_LOAD].v[sr->s[M_LOAD].n++] = bench_now() - t0;
 	rc = group_and_check(ctx, sr, topo, timed);
 	iok_topo_unref(topo);
 	return rc;
@@ -212,14 +171,14 @@ static int run_lspci(struct iok_ctx *ctx, struct size_run *sr)
 {
 	char src[80];
 	struct iok_topo *topo;
-	double t0 = now();
+	double t0 = bench_now();
 	int rc;
 
 	snprintf(src, sizeof(src), "lspci:%s", sr->dump);
 	rc = iok_topo_load(ctx, src, &topo);
 	if (rc)
 		return fail(ctx, src, rc);
-	sr->s[M_LOAD_LSPCI].v[sr->s[M_LOAD_LSPCI].n++] = now() - t0;
+	sr->s[M_LOAD_LSPCI].v[sr->s[M_LOAD_LSPCI].n++] = bench_now() - t0;
 	/* Read as the kernel left it, it must group as the bytes did. */
 	rc = group_and_check(ctx, sr, topo, false);
 	iok_topo_unref(topo);
@@ -350,7 +309,7 @@ static double paired_ratio(const struct samples *big, const struct samples *smal
 
 	for (i = 0; i < n; i++)
 		r[i] = big->v[i] / small->v[i];
-	return median(r, n);
+	return bench_median(r, n);
 }
 
 static double ns_per_fn(double sec, unsigned int nr)
@@ -370,7 +329,7 @@ static void lspci_note(const struct opts *o, const struct size_run *runs)
 			measured = &runs[i];
 	if (!measured || measured == last)
 		return;
-	ns = ns_per_fn(median(measured->s[M_LOAD_LSPCI].v, measured->s[M_LOAD_LSPCI].n),
+	ns = ns_per_fn(bench_median(measured->s[M_LOAD_LSPCI].v, measured->s[M_LOAD_LSPCI].n),
 		       measured->gen.nr);
 	printf("load_lspci: sizes above --lspci-max %u skipped; libpci's dump reader takes\n"
 	       "  %.0f us per function (%.0f s per run at %s)\n",
@@ -409,7 +368,7 @@ static void print_human(const struct opts *o, const struct size_run *runs)
 		for (i = 0; i < o->nr_sizes; i++) {
 			const struct size_run *sr = &runs[i];
 			const struct samples *s = &sr->s[m];
-			double med = median(s->v, s->n);
+			double med = bench_median(s->v, s->n);
 
 			if (!s->n) {
 				printf("%-11s %-6s %10s %10s %12s\n", measure_names[m], sr->label,
@@ -417,7 +376,7 @@ static void print_human(const struct opts *o, const struct size_run *runs)
 				continue;
 			}
 			printf("%-11s %-6s %10.2f %10.2f %12.0f\n", measure_names[m], sr->label,
-			       best(s) * 1e3, med * 1e3, ns_per_fn(med, sr->gen.nr));
+			       bench_best(s) * 1e3, med * 1e3, ns_per_fn(med, sr->gen.nr));
 		}
 	}
 	lspci_note(o, runs);
@@ -431,7 +390,7 @@ static void print_human(const struct opts *o, const struct size_run *runs)
 				continue;
 			printf(" %s %.2f (%.2f)", measure_names[m],
 			       paired_ratio(&big->s[m], &small->s[m]),
-			       best(&big->s[m]) / best(&small->s[m]));
+			       bench_best(&big->s[m]) / bench_best(&small->s[m]));
 		}
 		printf("\n");
 	}
@@ -459,14 +418,14 @@ static void print_json(const struct opts *o, const struct size_run *runs)
 		       sr->dump[0] ? sr->dump_bytes : 0);
 		for (m = 0; m < NR_MEASURES; m++) {
 			const struct samples *s = &sr->s[m];
-			double med = median(s->v, s->n);
+			double med = bench_median(s->v, s->n);
 
 			if (!s->n) {
 				printf(",\"%s\":null", measure_names[m]);
 				continue;
 			}
 			printf(",\"%s\":{\"best_ms\":%.3f,\"median_ms\":%.3f,\"ns_per_function\":%.1f}",
-			       measure_names[m], best(s) * 1e3, med * 1e3,
+			       measure_names[m], bench_best(s) * 1e3, med * 1e3,
 			       ns_per_fn(med, sr->gen.nr));
 		}
 		printf("}");
@@ -484,7 +443,7 @@ static void print_json(const struct opts *o, const struct size_run *runs)
 			}
 			printf(",\"%s\":{\"median\":%.3f,\"best\":%.3f}", measure_names[m],
 			       paired_ratio(&big->s[m], &small->s[m]),
-			       best(&big->s[m]) / best(&small->s[m]));
+			       bench_best(&big->s[m]) / bench_best(&small->s[m]));
 		}
 		printf("}");
 	}
