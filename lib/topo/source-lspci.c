@@ -142,6 +142,12 @@ static int check_line(struct dump_check *c, const char *s, unsigned int line)
 	return 0;
 }
 
+static bool same_bdf(const struct dump_fn *x, const struct dump_fn *y)
+{
+	return x->domain == y->domain && x->bus == y->bus && x->devfn == y->devfn;
+}
+
+/* By BDF, then by line, so a duplicate follows its first appearance. */
 static int cmp_fn(const void *a, const void *b)
 {
 	const struct dump_fn *x = a, *y = b;
@@ -158,15 +164,17 @@ static int check_dump(struct dump_check *c)
 	_cleanup_free_ char *buf = NULL;
 	size_t cap = 0;
 	unsigned int line = 0, i;
+	ssize_t len;
 	FILE *f;
 	int rc = 0;
 
 	f = fopen(c->file, "r");
 	if (!f)
 		return iok_fail(c->ctx, -errno, "%s: %s", c->file, strerror(errno));
-	while (getline(&buf, &cap, f) >= 0) {
+	while ((len = getline(&buf, &cap, f)) >= 0) {
 		line++;
-		if (memchr(buf, 0, strlen(buf) + 1) != buf + strlen(buf)) {
+		/* A NUL would hide the rest of the line from the checks below. */
+		if (strlen(buf) != (size_t)len) {
 			rc = iok_fail(c->ctx, -EINVAL, "%s:%u: NUL byte", c->file, line);
 			break;
 		}
@@ -184,8 +192,7 @@ static int check_dump(struct dump_check *c)
 				"%s: no device found (expected `lspci -xxxx` output)", c->file);
 	qsort(c->fns, c->nr, sizeof(*c->fns), cmp_fn);
 	for (i = 1; i < c->nr; i++)
-		if (!cmp_fn(&(struct dump_fn){ c->fns[i].domain, c->fns[i].bus, c->fns[i].devfn },
-			    &(struct dump_fn){ c->fns[i - 1].domain, c->fns[i - 1].bus, c->fns[i - 1].devfn }))
+		if (same_bdf(&c->fns[i], &c->fns[i - 1]))
 			return iok_fail(c->ctx, -EINVAL,
 					"%s:%u: %04x:%02x:%02x.%x already appears at line %u",
 					c->file, c->fns[i].line, c->fns[i].domain, c->fns[i].bus,

@@ -469,7 +469,7 @@ static int check_ranges(struct iok_topo *topo)
 
 	for (i = 0; i < topo->nr_buses; i++) {
 		struct iok_bus *b = topo->buses[i];
-		struct iok_dev *prev = NULL, *br;
+		struct iok_dev *br;
 
 		for (j = 0; j < b->nr_devs; j++) {
 			struct iok_dev *d = b->devs[j];
@@ -489,9 +489,7 @@ static int check_ranges(struct iok_topo *topo)
 							o->name, o->secondary, o->subordinate,
 							d->name, d->secondary, d->subordinate);
 			}
-			prev = d;
 		}
-		(void)prev;
 		if (!b->is_root || b->is_virtual)
 			continue;
 		br = bridge_covering(bridges, nb, b);
