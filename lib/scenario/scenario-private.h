@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The contract between the scenario runner and its command families.
+ *
+ * A scenario is a line-oriented script (docs/scenarios.md). Each operation
+ * line is split into words and dispatched by its first word to a command of
+ * one of the families registered in cmds.c (core, fabric, dma, vfio,
+ * sysfs, ...). A command answers like a system call: 0 for "OK", with an
+ * optional value text, or a negative errno whose name becomes the result.
+ * A mistake in the script itself (unknown name, bad number, wrong number of
+ * words) is not a result: the command calls iok_scn_error() and the run
+ * stops with FILE:LINE and the message.
+ *
+ * Result lines read "<operation> => <RESULT>", the format of the kernel
+ * oracle's results.txt, so that a captured transcript is itself a scenario
+ * whose expectations are the kernel's answers.
+ */
+#ifndef IOK_SCENARIO_PRIVATE_H
+#define IOK_SCENARIO_PRIVATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct iok_ctx;
+struct iok_machine;
+struct iok_dev;
+struct iok_scn;
+
+/* Returned by a command after iok_scn_error(): the script is wrong. */
+#define IOK_SCN_ESCRIPT (-100000)
+
+/* Value text of a successful result: "OK <value>". */
+struct iok_scn_res {
+	char value[1024];
+};
+
+typedef int (*iok_scn_fn)(struct iok_scn *s, int argc, char **argv,
+			  struct iok_scn_res *res);
+
+struct iok_scn_cmd {
+	const char *name;	/* first word of the line */
+	iok_scn_fn fn;		/* argv[0] is the name */
+	int min_args, max_args;	/* words after the name; max -1: no limit */
+	const char *usage;	/* "attach_group DOMAIN BDF" for messages and docs */
+	const char *help;	/* one line for `iommukit run --list` */
+};
+
+/*
+ * Per-scenario state that a command family keeps (its fabric, its VFIO
+ * file table...). The runner frees it with @free when the machine is
+ * rebuilt (a new `topology`) and at the end of the run.
+ */
+enum iok_scn_ext {
+	IOK_SCN_EXT_FABRIC,
+	IOK_SCN_EXT_DMA,
+	IOK_SCN_EXT_SYSFS,
+	IOK_SCN_EXT_VFIO,
+	IOK_SCN_EXT_SVA,
+	IOK_SCN_EXT_IOMMUFD,
+	IOK_SCN_EXT_MAX,
+};
+
+void *iok_scn_ext_get(struct iok_scn *s, enum iok_scn_ext id);
+void iok_scn_ext_set(struct iok_scn *s, enum iok_scn_ext id, void *ext,
+		     void (*free_fn)(void *ext));
+
+/* The library context (messages of failed library calls live there). */
+struct iok_ctx *iok_scn_ctx(struct iok_scn *s);
+
+/*
+ * The simulated machine, built (and its devices probed) from the scenario's
+ * topology on first use. Return: 0 or IOK_SCN_ESCRIPT (no topology, or it
+ * could not be built: the error names why).
+ */
+int iok_scn_machine(struct iok_scn *s, struct iok_machine **out);
+
+/*
+ * Resolve a BDF ("02:00.1" or "0000:02:00.1") of the topology. The device
+ * may be absent (hot-removed). Return: 0 or IOK_SCN_ESCRIPT.
+ */
+int iok_scn_dev(struct iok_scn *s, const char *bdf, struct iok_dev **out);
+
+/*
+ * A C literal with an optional k/M/G/T suffix (binary multiples), as the
+ * oracle's scripts write them. Return: 0 or IOK_SCN_ESCRIPT.
+ */
+int iok_scn_u64(struct iok_scn *s, const char *word, uint64_t *out);
+
+/*
+ * Named objects created by the script (domains, VFIO fds, processes...).
+ * @kind is a short static string ("domain", "container", "group",
+ * "device", "mm"); lookups of a name of another kind fail. A name is free
+ * again after iok_scn_name_del().
+ */
+int iok_scn_name_add(struct iok_scn *s, const char *name, const char *kind,
+		     void *obj);
+/* Return: the object, or NULL (no message: the caller decides). */
+void *iok_scn_name_find(struct iok_scn *s, const char *name, const char *kind);
+/* As iok_scn_name_find(), but a missing name is IOK_SCN_ESCRIPT. */
+int iok_scn_name_get(struct iok_scn *s, const char *name, const char *kind,
+		     void **out);
+void iok_scn_name_del(struct iok_scn *s, const char *name);
+/* Call @fn for each object of @kind (to release them at the end). */
+void iok_scn_name_foreach(struct iok_scn *s, const char *kind,
+			  void (*fn)(const char *name, void *obj, void *arg),
+			  void *arg);
+
+/* Record a script error (FILE:LINE is added); returns IOK_SCN_ESCRIPT. */
+int iok_scn_error(struct iok_scn *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Append to the result value (space-separated words). */
+void iok_scn_printf(struct iok_scn_res *res, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* A trace line under the current operation (shown with --trace). */
+void iok_scn_trace(struct iok_scn *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Directory of the scenario file, to resolve relative paths. */
+const char *iok_scn_dir(struct iok_scn *s);
+
+/* Command families; each is a table ended by an entry with a NULL name. */
+extern const struct iok_scn_cmd iok_scn_cmds_core[];
+
+#endif
