@@ -100,5 +100,7 @@ int cli_slot_check(const char *filter);
 int cmd_groups(int argc, char **argv, struct iok_ctx *ctx);
 int cmd_explain(int argc, char **argv, struct iok_ctx *ctx);
 int cmd_sources(int argc, char **argv, struct iok_ctx *ctx);
+int cmd_plan(int argc, char **argv, struct iok_ctx *ctx);
+int cmd_run(int argc, char **argv, struct iok_ctx *ctx);
 
 #endif

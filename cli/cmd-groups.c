@@ -10,7 +10,8 @@
 
 static const char groups_usage[] =
 	"usage: iommukit groups [options]\n\n"
-	"Lists IOMMU groups as the Linux kernel forms them, one line per device.\n"
+	"Lists IOMMU groups as the Linux kernel forms them, one line per device; with -v,\n"
+	"the alias sets and isolation sets inside each group of several devices.\n"
 	"  -s, --slot FILTER      only groups with a device matching [[domain:]bus:][slot][.func]\n";
 
 static const struct option groups_opts[] = {
@@ -59,6 +60,22 @@ static const char *ungrouped_reason(const struct iok_dev *d, bool json)
 	return json ? "no_iommu" : "no IOMMU translates it";
 }
 
+/* -v: the sets inside a group of several devices, one line per layer. */
+static void print_sets(const struct iok_group *grp, enum iok_set_layer layer)
+{
+	const struct iok_devset *set;
+	unsigned int i;
+
+	printf("\t%s%s sets:", C_DIM, iok_set_layer_name(layer));
+	for (set = iok_group_get_first_set(grp, layer); set; set = iok_devset_get_next(set)) {
+		printf(" {");
+		for (i = 0; i < iok_devset_count_devs(set); i++)
+			printf("%s%s", i ? " " : "", iok_dev_get_name(iok_devset_get_dev(set, i)));
+		printf("}%s", iok_devset_spans_groups(set) ? " (reaches another group)" : "");
+	}
+	printf("%s\n", C_RESET);
+}
+
 static void print_text(struct iok_topo *topo, const struct iok_grouping *g,
 		       const struct cli_opts *o, const struct cli_diff *diff, unsigned int nd)
 {
@@ -92,6 +109,10 @@ static void print_text(struct iok_topo *topo, const struct iok_grouping *g,
 			d = iok_group_get_dev(grp, i);
 			cli_describe_dev(d, desc, sizeof(desc));
 			printf("\t%s %s\n", iok_dev_get_name(d), desc);
+		}
+		if (o->verbose && iok_group_count_devs(grp) > 1) {
+			print_sets(grp, IOK_SET_ALIAS);
+			print_sets(grp, IOK_SET_ISOLATION);
 		}
 	}
 	iok_dev_foreach(topo, d) {

@@ -16,6 +16,8 @@ static const struct cmd commands[] = {
 	{ "groups", cmd_groups, "list IOMMU groups as Linux forms them" },
 	{ "explain", cmd_explain, "explain why a device is in its group, hop by hop" },
 	{ "sources", cmd_sources, "list topology sources and built-in topologies" },
+	{ "plan", cmd_plan, "plan (and --apply) the driver changes that give devices to VFIO" },
+	{ "run", cmd_run, "run scenario files: operations with expected results" },
 };
 
 static void usage(FILE *f)

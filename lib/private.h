@@ -90,6 +90,7 @@ struct iok_params {
 	bool noats;
 	bool pcie_scan_all;
 	bool ivrs;		/* AMD IVRS table present (amd_sb quirk) */
+	bool isolation_relaxed;	/* isolation=relaxed (docs/groups-sets.md) */
 	struct iok_acs_cmd *acs_cmds;
 	unsigned int nr_acs_cmds;
 	bool ovr_downstream, ovr_multifunction;

@@ -18,6 +18,7 @@ for line in open(os.path.join(tests, 'golden', 'cases.txt')):
         cases.append((name, shlex.split(args)))
 env = dict(os.environ, NO_COLOR='1', LC_ALL='C')
 env.pop('IOMMUKIT_SYSFS_ROOT', None)
+env.pop('IOMMUKIT_PROC_ROOT', None)
 print('1..%d' % len(cases))
 failed = 0
 for i, (name, args) in enumerate(cases, 1):

@@ -13,6 +13,13 @@
 # read only the first 64 bytes of config space, which leaves ACS unknown.
 # -s copies another sysfs mount; uname-r and proc-cmdline still describe the
 # running kernel.
+#
+# For 'iommukit plan' it also keeps each function's driver_override and
+# boot_vga, class/block and class/net (the links, and each device's dev,
+# dm/name, slaves/ and operstate), the PCI drivers' directories with empty
+# bind/unbind files and an empty bus/pci/drivers_probe (so that a copy can
+# take plan --apply's writes), and proc/self/mountinfo, proc/net/route and
+# proc/net/ipv6_route (mount points and routes of the running system).
 set -eu
 
 usage() {
@@ -68,7 +75,8 @@ for link in "$sysreal"/bus/pci/devices/*; do
 	copy_link "$link"
 	dev=$(readlink -f "$link")
 	mkdir -p "$stage/sys/$(rel "$dev")"
-	for f in config vendor device class revision subsystem_vendor subsystem_device; do
+	for f in config vendor device class revision subsystem_vendor subsystem_device \
+		driver_override boot_vga; do
 		if [ -e "$dev/$f" ]; then copy_file "$dev/$f"; fi
 	done
 	for l in driver iommu_group physfn "$dev"/virtfn*; do
@@ -105,9 +113,35 @@ if [ -d "$sysreal/class/iommu" ]; then
 	done
 fi
 
+# iommukit plan: what uses each function, and where --apply writes.
+for l in "$sysreal"/class/block/* "$sysreal"/class/net/*; do
+	[ -L "$l" ] || continue
+	copy_link "$l"
+	dev=$(readlink -f "$l")
+	mkdir -p "$stage/sys/$(rel "$dev")"
+	for f in dev dm/name operstate; do
+		if [ -r "$dev/$f" ]; then copy_file "$dev/$f"; fi
+	done
+	for s in "$dev"/slaves/*; do
+		if [ -L "$s" ]; then copy_link "$s"; fi
+	done
+done
+for d in "$sysreal"/bus/pci/drivers/*; do
+	[ -d "$d" ] || continue
+	mkdir -p "$stage/sys/$(rel "$d")"
+	: >"$stage/sys/$(rel "$d")/bind"
+	: >"$stage/sys/$(rel "$d")/unbind"
+done
+mkdir -p "$stage/sys/bus/pci" "$stage/proc/self" "$stage/proc/net"
+: >"$stage/sys/bus/pci/drivers_probe"
+cat /proc/self/mountinfo >"$stage/proc/self/mountinfo"
+for f in route ipv6_route; do
+	if [ -r "/proc/net/$f" ]; then cat "/proc/net/$f" >"$stage/proc/net/$f"; fi
+done
+
 uname -r >"$stage/uname-r"
 cat /proc/cmdline >"$stage/proc-cmdline"
 
 tar --sort=name --owner=0 --group=0 --numeric-owner \
-	-C "$stage" -cJf "$out" sys uname-r proc-cmdline
+	-C "$stage" -cJf "$out" sys proc uname-r proc-cmdline
 echo "$out: $nr PCI functions, kernel $(cat "$stage/uname-r")"

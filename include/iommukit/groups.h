@@ -204,6 +204,155 @@ const char *iok_acs_rule_name(enum iok_acs_rule rule);
  */
 char *iok_acs_bits_str(char *buf, uint16_t bits);
 
+/*
+ * Inside a group: alias sets and isolation sets (beyond Linux, see
+ * docs/groups-sets.md). Linux merges two relations into one group: devices
+ * whose requests the IOMMU cannot tell apart (spec groups 5) and devices
+ * that reach each other without the IOMMU (spec groups 4.2, 4.3, 6.2 steps
+ * B and D). Each set is computed from its relation, not from the group; the
+ * sets of a group partition it, and every isolation set is a union of
+ * alias sets. They follow the grouping through hot-plug.
+ */
+
+/** An alias set or an isolation set. */
+struct iok_devset;
+
+/** The two layers inside a group. */
+enum iok_set_layer {
+	IOK_SET_ALIAS,		/* same requester ID: must share one domain */
+	IOK_SET_ISOLATION,	/* peer-to-peer without the IOMMU: must share one owner */
+};
+
+/**
+ * struct iok_set_reason - one relation that ties members of a set
+ * @kind: in alias sets IOK_JOIN_ALIAS_BRIDGE, IOK_JOIN_VMD or
+ *        IOK_JOIN_DMA_ALIAS; in isolation sets IOK_JOIN_NOT_ISOLATED or
+ *        IOK_JOIN_SIBLING (the words of iok_join_kind_name())
+ * @dev: the member the relation starts from (the first, by probe order,
+ *       when it ties several)
+ * @via: the aliasing bridge; the VMD endpoint; the function at
+ *       @alias_devfn (NULL when there is none); the upstream bridge whose
+ *       ACS path fails; the first sibling
+ * @culprit: for IOK_JOIN_NOT_ISOLATED the first device on @via's path to
+ *           the root that fails pci_acs_enabled(), for IOK_JOIN_SIBLING
+ *           @dev itself; NULL otherwise
+ * @alias_devfn: for IOK_JOIN_DMA_ALIAS the devfn on @dev's bus that its
+ *               requests may carry (spec groups 5.3); -1 otherwise
+ * @nr_devs: how many members the relation ties to @via (devices below the
+ *           bridge, siblings of @dev)
+ * @acs: the kernel's verdict on @culprit: rule, quirk, required and
+ *       missing bits (zeroed without a culprit)
+ */
+struct iok_set_reason {
+	enum iok_join_kind kind;
+	struct iok_dev *dev;
+	struct iok_dev *via;
+	struct iok_dev *culprit;
+	int alias_devfn;
+	unsigned int nr_devs;
+	struct iok_acs_verdict acs;
+};
+
+/**
+ * iok_group_get_first_set() - first alias set or isolation set of a group
+ * @grp: the group
+ * @layer: IOK_SET_ALIAS or IOK_SET_ISOLATION
+ *
+ * Sets come in the probe order of their first member. They are computed
+ * on first use and dropped when the grouping changes (hot-plug).
+ *
+ * Return: the set; NULL for a NULL @grp, an unknown @layer, or when memory
+ * ran out (iok_dev_get_set() then says -ENOMEM).
+ */
+struct iok_devset *iok_group_get_first_set(const struct iok_group *grp,
+					   enum iok_set_layer layer);
+/** The next set of the same group and layer, or NULL. */
+struct iok_devset *iok_devset_get_next(const struct iok_devset *set);
+
+#define iok_group_foreach_alias_set(grp, set) \
+	for (set = iok_group_get_first_set(grp, IOK_SET_ALIAS); set; \
+	     set = iok_devset_get_next(set))
+#define iok_group_foreach_isolation_set(grp, set) \
+	for (set = iok_group_get_first_set(grp, IOK_SET_ISOLATION); set; \
+	     set = iok_devset_get_next(set))
+
+/** Number of sets of @layer in @grp (0 on misuse). */
+unsigned int iok_group_count_sets(const struct iok_group *grp, enum iok_set_layer layer);
+
+/**
+ * iok_dev_get_set() - the alias set or isolation set of a device
+ * @g: the grouping
+ * @dev: a device of @g's topology
+ * @layer: IOK_SET_ALIAS or IOK_SET_ISOLATION
+ * @set: receives the set
+ *
+ * Return: 0; -ENODEV when @dev has no group; -EINVAL for NULL arguments,
+ * an unknown @layer or a device of another topology; -ENOMEM.
+ */
+int iok_dev_get_set(const struct iok_grouping *g, const struct iok_dev *dev,
+		    enum iok_set_layer layer, struct iok_devset **set);
+
+/** The layer of a set. */
+enum iok_set_layer iok_devset_get_layer(const struct iok_devset *set);
+/** The group a set belongs to (NULL for a NULL @set). */
+struct iok_group *iok_devset_get_group(const struct iok_devset *set);
+/** Number of members (0 for a NULL @set). */
+unsigned int iok_devset_count_devs(const struct iok_devset *set);
+/** The @i-th member, in probe order, or NULL. */
+struct iok_dev *iok_devset_get_dev(const struct iok_devset *set, unsigned int i);
+/** Whether @dev is a member of @set. */
+bool iok_devset_contains(const struct iok_devset *set, const struct iok_dev *dev);
+
+/**
+ * iok_devset_spans_groups() - whether the relation reaches another group
+ * @set: the set
+ *
+ * Linux never merges groups, so a device probed after boot (hot-plug, an
+ * SR-IOV VF) with aliases in two groups joins one of them (spec groups 6.4,
+ * 13 #35): its alias set then reaches a member of the other group, whose
+ * domain would also receive its requests. Two functions whose quirk aliases
+ * the same absent function (spec groups 5.3) can do the same at boot.
+ *
+ * Return: true if a device related to the members sits in another group.
+ */
+bool iok_devset_spans_groups(const struct iok_devset *set);
+
+/** Number of reasons that make the set (0 for a singleton set). */
+unsigned int iok_devset_count_reasons(const struct iok_devset *set);
+
+/**
+ * iok_devset_get_reason() - the @i-th reason that makes a set
+ * @set: the set
+ * @i: index from 0; alias relations in alias sets, ACS relations in
+ *     isolation sets (the alias relations inside an isolation set are
+ *     those of its alias sets)
+ * @r: receives the reason
+ *
+ * Return: 0, -ENOENT past the last reason, -EINVAL for NULL arguments.
+ */
+int iok_devset_get_reason(const struct iok_devset *set, unsigned int i,
+			  struct iok_set_reason *r);
+
+/**
+ * iok_group_may_split() - may one owner give @a and @b different domains?
+ * @grp: the group of both devices
+ * @a: a member
+ * @b: a member
+ *
+ * Under the default policy (topology parameter isolation=kernel) never, as
+ * in Linux: a group shares one domain. Under isolation=relaxed, yes when
+ * @a and @b are in different alias sets that reach no other group; the
+ * group still has a single owner. Nothing at runtime uses it yet.
+ *
+ * Return: 1 or 0; -EINVAL for NULL arguments or a device outside @grp;
+ * -ENOMEM.
+ */
+int iok_group_may_split(const struct iok_group *grp, const struct iok_dev *a,
+			const struct iok_dev *b);
+
+/** "alias" or "isolation". */
+const char *iok_set_layer_name(enum iok_set_layer layer);
+
 #ifdef __cplusplus
 }
 #endif

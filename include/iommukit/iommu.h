@@ -53,6 +53,7 @@ enum iok_domain_type {
 	IOK_DOMAIN_IDENTITY = IOK_DOMAIN_F_PT,
 	IOK_DOMAIN_DMA_FQ = IOK_DOMAIN_F_PAGING | IOK_DOMAIN_F_DMA_API |
 			    IOK_DOMAIN_F_DMA_FQ,
+	IOK_DOMAIN_SVA = 1u << 4,	/* a process address space (PASID section) */
 };
 
 /* Reserved-region types, in the kernel's order (spec 2.7). */
@@ -216,6 +217,19 @@ int iok_machine_fail_attach(struct iok_machine *m, struct iok_dev *dev,
 int iok_machine_fail_alloc(struct iok_machine *m, unsigned int nth);
 
 /**
+ * iok_machine_set_address_width() - the IOMMUs' input address width
+ * @m: the machine
+ * @bits: 32 to 48 (the drivers' default is 48; QEMU's VT-d has 39)
+ *
+ * Every paging domain, those allocated already included, translates
+ * @bits of IOVA: its aperture ends at 2^@bits - 1.
+ *
+ * Return: 0; -EINVAL for a bad argument; -EBUSY once a page table maps
+ * something; -ENOMEM.
+ */
+int iok_machine_set_address_width(struct iok_machine *m, unsigned int bits);
+
+/**
  * iok_machine_set_attach_deferred() - mark a device's attach deferred
  * @m: the machine
  * @dev: an absent device (it is probed at hot-add)
@@ -343,6 +357,8 @@ enum iok_fault_reason {
 	IOK_FAULT_NOT_PRESENT,	/* no translation for the address */
 	IOK_FAULT_PERMISSION,	/* the translation forbids the access */
 	IOK_FAULT_OUT_OF_RANGE,	/* address beyond the domain's aperture */
+	IOK_FAULT_NO_CONTEXT,	/* no context entry for the requester ID */
+	IOK_FAULT_NO_PASID,	/* a PASID without a PASID entry */
 };
 
 /** One fault record of a unit's queue. */
@@ -727,6 +743,521 @@ int iok_device_release_dma_owner(struct iok_machine *m, struct iok_dev *dev);
  * Return: true when owner_cnt is not 0: a DMA-API driver or an owner.
  */
 bool iok_group_dma_owner_claimed(const struct iok_rgroup *rg);
+
+/* ---- the unit's hardware: domain IDs, context entries, IOTLB, translation */
+
+/*
+ * What the IOMMU hardware holds and does, below the core: each domain
+ * attached to a unit has a domain ID there (as VT-d's); a context table maps
+ * a requester ID (bus << 8 | devfn, per PCI segment) and a PASID to a domain,
+ * programmed whenever a device's domain changes, for its RID and all its DMA
+ * aliases (pci_for_each_dma_alias()); the IOTLB caches translations by domain
+ * ID, PASID and page and serves them until someone invalidates them: a
+ * missing flush after an unmap is a visible bug, as on real hardware.
+ */
+
+/* A request without PASID (the kernel's IOMMU_PASID_INVALID value). */
+#define IOK_PASID_NONE UINT32_MAX
+
+/** A DMA request as it reaches the unit. */
+struct iok_xlate_req {
+	uint32_t segment;	/* PCI segment (domain) */
+	uint16_t rid;		/* requester ID: bus << 8 | devfn */
+	uint32_t pasid;		/* IOK_PASID_NONE without PASID */
+	uint64_t iova;
+	uint64_t len;		/* bytes, at least 1 */
+	unsigned int access;	/* IOK_PROT_READ or IOK_PROT_WRITE */
+};
+
+/** The unit's answer. */
+struct iok_xlate {
+	uint64_t paddr;
+	/* Bytes contiguous from @paddr usable for the access: at most the
+	 * request's len, and not beyond the end of the page. */
+	uint64_t len;
+	unsigned int prot;	/* IOK_PROT_* the translation grants */
+	unsigned int pgsize;	/* page size used; 0 for identity */
+	bool from_iotlb;	/* served from the IOTLB, no page walk */
+};
+
+/**
+ * iok_unit_translate() - translate one DMA request, as the hardware does
+ * @u: the unit
+ * @req: the request
+ * @out: receives the translation
+ *
+ * The checks, in order, each with the fault reason it records: a context
+ * entry for the requester ID (IOK_FAULT_NO_CONTEXT); for a request with
+ * PASID, a PASID entry (IOK_FAULT_NO_PASID); the domain type (blocked:
+ * IOK_FAULT_BLOCKED; identity: the address itself); the domain's aperture
+ * (IOK_FAULT_OUT_OF_RANGE); the IOTLB, else the page walk through the
+ * domain's page table with its accessed and dirty updates, which fills the
+ * IOTLB (IOK_FAULT_NOT_PRESENT); the permission (IOK_FAULT_PERMISSION). A
+ * request spanning pages is translated up to the end of the first page:
+ * callers loop.
+ *
+ * Return: 0; -EFAULT after recording the fault (requester ID, PASID,
+ * address, access, reason) with iok_unit_report_fault(); -EINVAL for a bad
+ * argument (nothing recorded).
+ */
+int iok_unit_translate(struct iok_iommu_unit *u, const struct iok_xlate_req *req,
+		       struct iok_xlate *out);
+
+/**
+ * iok_machine_find_unit_for_rid() - the unit a requester's DMA reaches
+ * @m: the machine
+ * @segment: PCI segment
+ * @rid: requester ID as it arrives at the root (after alias rewriting)
+ *
+ * Firmware coverage (DRHD scopes, IVRS, IORT) decides: the unit of the
+ * function with that ID, else of the bridge whose secondary bus the ID is
+ * on (a PCIe-to-PCI bridge's alias), else of a function that has the devfn
+ * as a DMA alias.
+ *
+ * Return: the unit, or NULL when no unit covers it (DMA goes untranslated).
+ */
+struct iok_iommu_unit *iok_machine_find_unit_for_rid(const struct iok_machine *m,
+						     uint32_t segment, uint16_t rid);
+
+/**
+ * iok_unit_get_context() - read a context entry (what translation uses)
+ * @u: the unit
+ * @segment: PCI segment
+ * @rid: requester ID
+ * @pasid: IOK_PASID_NONE for the RID's own entry, else a PASID entry
+ * @out: if not NULL, receives the domain
+ *
+ * Return: the entry's domain ID, or -ENOENT when not present, -EINVAL.
+ */
+int iok_unit_get_context(const struct iok_iommu_unit *u, uint32_t segment,
+			 uint16_t rid, uint32_t pasid, struct iok_domain **out);
+
+/**
+ * iok_unit_get_domain_id() - a domain's ID on a unit
+ * @u: the unit
+ * @d: the domain
+ *
+ * IDs are allocated lowest-free from 1 when a domain is first attached to a
+ * device of the unit, and released (its IOTLB entries invalidated) when no
+ * device or PASID of the unit uses it any more.
+ *
+ * Return: the ID, -ENOENT when @d has none on @u, -EINVAL.
+ */
+int iok_unit_get_domain_id(const struct iok_iommu_unit *u, const struct iok_domain *d);
+
+/**
+ * iok_unmap_fast() - iommu_unmap_fast(): unmap without IOTLB invalidation
+ * @d: the domain
+ * @iova: first IOVA
+ * @size: bytes
+ *
+ * As iok_unmap(), whose flush the caller owes: until it calls
+ * iok_domain_flush_range() or iok_domain_flush_all(), the IOTLB may go on
+ * translating the unmapped range.
+ *
+ * Return: bytes unmapped.
+ */
+size_t iok_unmap_fast(struct iok_domain *d, uint64_t iova, size_t size);
+
+/**
+ * iok_domain_flush_range() - invalidate a range on every unit using @d
+ * @d: the domain
+ * @iova: first IOVA
+ * @size: bytes, at least 1
+ *
+ * Every IOTLB entry of @d's domain ID (all PASIDs) whose page overlaps the
+ * range is dropped, on every unit where @d has an ID (iommu_iotlb_sync()).
+ *
+ * Return: 0; -EINVAL for a NULL @d, a zero @size or a range that wraps.
+ */
+int iok_domain_flush_range(struct iok_domain *d, uint64_t iova, uint64_t size);
+
+/**
+ * iok_domain_flush_all() - iommu_flush_iotlb_all(): drop all of @d's entries
+ * @d: the domain
+ *
+ * Return: 0, or -EINVAL for a NULL @d.
+ */
+int iok_domain_flush_all(struct iok_domain *d);
+
+/** IOTLB counters of a unit, since boot or the last reset. */
+struct iok_iotlb_stats {
+	uint64_t hits;
+	uint64_t misses;
+	uint64_t inv_range;	/* invalidation requests, by kind */
+	uint64_t inv_pasid;
+	uint64_t inv_domain;
+	uint64_t inv_global;
+	uint64_t inv_entries;	/* entries those requests dropped */
+	uint64_t evictions;	/* valid entries replaced by a fill */
+	uint64_t fills;
+	unsigned int entries;	/* valid now */
+	unsigned int capacity;	/* entries per page size (4K, 2M, 1G) */
+};
+
+/**
+ * iok_unit_get_iotlb_stats() - read a unit's IOTLB counters
+ * @u: the unit
+ * @st: receives the counters
+ *
+ * Return: 0, or -EINVAL.
+ */
+int iok_unit_get_iotlb_stats(const struct iok_iommu_unit *u, struct iok_iotlb_stats *st);
+
+/** Zero the counters (not the entries). */
+void iok_unit_reset_iotlb_stats(struct iok_iommu_unit *u);
+
+/**
+ * iok_unit_set_iotlb_capacity() - resize a unit's IOTLB
+ * @u: the unit
+ * @entries: entries per page size, a power of two from 2 to 1 << 20, or 0
+ *           to cache nothing
+ *
+ * Each page size (4 KiB, 2 MiB, 1 GiB) has its own 2-way set-associative
+ * array of @entries, least recently used way replaced; one entry per leaf.
+ * Resizing drops every entry (not counted as an invalidation).
+ *
+ * Return: 0, -EINVAL for another @entries, -ENOMEM.
+ */
+int iok_unit_set_iotlb_capacity(struct iok_iommu_unit *u, unsigned int entries);
+
+/**
+ * iok_unit_iotlb_flush_all() - global invalidation
+ * @u: the unit
+ *
+ * Return: 0, or -EINVAL.
+ */
+int iok_unit_iotlb_flush_all(struct iok_iommu_unit *u);
+
+/**
+ * iok_unit_iotlb_flush_domain() - domain-selective invalidation
+ * @u: the unit
+ * @did: the domain ID, all its PASIDs
+ *
+ * Return: 0, or -EINVAL for a @did out of range.
+ */
+int iok_unit_iotlb_flush_domain(struct iok_iommu_unit *u, unsigned int did);
+
+/**
+ * iok_unit_iotlb_flush_pasid() - PASID-selective invalidation
+ * @u: the unit
+ * @did: the domain ID
+ * @pasid: the PASID, or IOK_PASID_NONE for the requests without
+ *
+ * Return: 0, or -EINVAL.
+ */
+int iok_unit_iotlb_flush_pasid(struct iok_iommu_unit *u, unsigned int did,
+			       uint32_t pasid);
+
+/**
+ * iok_unit_iotlb_flush_range() - page-selective invalidation
+ * @u: the unit
+ * @did: the domain ID
+ * @pasid: the PASID, or IOK_PASID_NONE
+ * @iova: first IOVA
+ * @size: bytes, at least 1; entries whose page overlaps the range go
+ *
+ * Return: 0, or -EINVAL for a bad argument or a range that wraps.
+ */
+int iok_unit_iotlb_flush_range(struct iok_iommu_unit *u, unsigned int did,
+			       uint32_t pasid, uint64_t iova, uint64_t size);
+
+/* ---- PASID (spec 5): attach a domain to a device's PASID ---------------- */
+
+/*
+ * A PASID tags a device's DMA with an address-space number; the group's
+ * pasid_array says which domain each PASID of the group translates with,
+ * and the unit's PASID entries (iok_unit_get_context()) carry it out for
+ * every PASID-capable device of the group. The model drivers: intel and arm
+ * support 20-bit PASIDs, amd 16-bit, virtio none (no set_dev_pasid).
+ */
+
+/* RID traffic: never attachable through the PASID calls. */
+#define IOK_NO_PASID		0u
+/* The first PASID of the global allocator. */
+#define IOK_FIRST_GLOBAL_PASID	1u
+
+/** Why a device has no PASIDs. */
+enum iok_pasid_reason {
+	IOK_PASID_OK,
+	IOK_PASID_NO_IOMMU,	/* not probed, or the unit's driver has no PASIDs */
+	IOK_PASID_NOT_PCI,	/* a platform device without "pasid-num-bits" */
+	IOK_PASID_NO_CAP,	/* no PASID capability (or not captured) */
+	IOK_PASID_VMD,		/* DMA issued as its VMD endpoint */
+	IOK_PASID_NO_TLP_PREFIX, /* End-End TLP Prefix unsupported at @culprit */
+	IOK_PASID_ACS,		/* ACS RR or UF not in effect at @culprit */
+	IOK_PASID_PF,		/* a VF whose PF cannot enable PASID */
+};
+
+/** What pci_enable_pasid() and the probe made of a device. */
+struct iok_pasid_info {
+	unsigned int max_pasids;	/* dev->iommu->max_pasids; 0: no PASID */
+	unsigned int cap_max;		/* 1 << Max PASID Width of the capability; 0: none */
+	unsigned int unit_max;		/* the IOMMU's limit */
+	bool pri;			/* a Page Request Interface capability */
+	enum iok_pasid_reason reason;
+	struct iok_dev *culprit;	/* the function that failed the check, if any */
+	uint16_t missing_acs;		/* IOK_PASID_ACS: the bits of RR|UF not in effect */
+};
+
+/**
+ * iok_dev_get_pasid_info() - a device's PASID width and why (spec 5.1, 5.3)
+ * @m: the machine
+ * @dev: the device
+ * @info: receives the answer
+ *
+ * max_pasids is the PASID capability's 1 << Max PASID Width (a VF's PF's),
+ * clamped to the unit's, and 0 unless pci_enable_pasid() would pass: every
+ * function from @dev up to its root port (or @dev, an RCiEP) supports
+ * End-End TLP Prefixes, and pci_acs_path_enabled(@dev, RR|UF) holds, since
+ * switches route PASID-tagged requests by address like any other and only
+ * Request Redirect with Upstream Forwarding takes them to the IOMMU.
+ *
+ * Return: 0, or -EINVAL for misuse.
+ */
+int iok_dev_get_pasid_info(const struct iok_machine *m, const struct iok_dev *dev,
+			   struct iok_pasid_info *info);
+
+/** dev->iommu->max_pasids: 0 for none, else valid PASIDs are 1..max-1. */
+unsigned int iok_dev_get_max_pasids(const struct iok_machine *m, const struct iok_dev *dev);
+
+/** Short name of a reason ("acs", "no-cap", ...). */
+const char *iok_pasid_reason_name(enum iok_pasid_reason r);
+
+/**
+ * iok_alloc_global_pasid() - iommu_alloc_global_pasid() (spec 5.2)
+ * @m: the machine
+ * @dev: the device that will use it
+ *
+ * The lowest free value in [1, max_pasids - 1] of one machine-wide
+ * allocator: a device with a narrow PASID width fails once the low values
+ * are taken by others (spec 10 case 27).
+ *
+ * Return: the PASID, or IOK_PASID_INVALID (no PASIDs, none free, misuse).
+ */
+uint32_t iok_alloc_global_pasid(struct iok_machine *m, const struct iok_dev *dev);
+
+/**
+ * iok_free_global_pasid() - iommu_free_global_pasid()
+ * @m: the machine
+ * @pasid: a PASID from iok_alloc_global_pasid()
+ *
+ * Return: 0; -EINVAL (a WARN) for IOK_PASID_INVALID or a PASID not allocated.
+ */
+int iok_free_global_pasid(struct iok_machine *m, uint32_t pasid);
+
+/** Whether @pasid is allocated from the global allocator. */
+bool iok_global_pasid_in_use(const struct iok_machine *m, uint32_t pasid);
+
+/**
+ * iok_attach_device_pasid() - iommu_attach_device_pasid() (spec 5.2)
+ * @d: the domain
+ * @dev: a device of the group
+ * @pasid: the PASID
+ * @handle: an attach handle (any cookie the caller keeps), or NULL to
+ *          publish the raw domain
+ *
+ * Group-wide: the PASID is set, in list order, on every device of @dev's
+ * group that supports PASIDs (before Linux 6.16, on every device, all of
+ * which had to); a driver failure puts the devices done back to blocked.
+ * Checks, in order: a group (-ENODEV); the driver's set_dev_pasid
+ * (-EOPNOTSUPP); @d of the device's driver and @pasid not 0 (-EINVAL);
+ * @pasid below max_pasids of every device that has PASIDs (from 6.16; of
+ * every device before, spec 10 case 22) (-EINVAL); the slot free (-EBUSY,
+ * also for the same domain).
+ *
+ * Return: 0 or a negative errno, nothing changed on failure.
+ */
+int iok_attach_device_pasid(struct iok_domain *d, struct iok_dev *dev, uint32_t pasid,
+			    const void *handle);
+
+/**
+ * iok_replace_device_pasid() - iommu_replace_device_pasid() (iommufd)
+ * @d: the new domain
+ * @dev: a device of the group
+ * @pasid: an attached PASID
+ * @handle: the new attach handle, not NULL
+ *
+ * Return: 0 (the same domain only swaps the handle, the driver is not
+ * called); -ENODEV; -EOPNOTSUPP; -EINVAL for another driver's domain,
+ * PASID 0, a NULL @handle or a PASID not attached; -EINVAL (a WARN) for the
+ * handle already there; the driver's error, with every device back on the
+ * old domain and the old handle kept.
+ */
+int iok_replace_device_pasid(struct iok_domain *d, struct iok_dev *dev, uint32_t pasid,
+			     const void *handle);
+
+/**
+ * iok_detach_device_pasid() - iommu_detach_device_pasid()
+ * @d: the domain attached
+ * @dev: a device of the group
+ * @pasid: the PASID
+ *
+ * Every device's PASID goes to the driver's blocked domain (its PASID entry
+ * is cleared) and the slot is erased.
+ *
+ * Return: 0; -ENODEV without a group; -EINVAL (a WARN, nothing changed)
+ * when @pasid is not attached to @d (the kernel leaves that to callers).
+ */
+int iok_detach_device_pasid(struct iok_domain *d, struct iok_dev *dev, uint32_t pasid);
+
+/**
+ * iok_attach_handle_get() - iommu_attach_handle_get() (spec 1.2)
+ * @rg: the group
+ * @pasid: the slot (IOK_NO_PASID for iommufd's RID handle)
+ * @type: the domain type wanted, 0 for any
+ * @handle: if not NULL, receives the handle
+ * @d: if not NULL, receives the domain
+ *
+ * Return: 0; -ENOENT for an empty slot or one holding a raw domain; -EBUSY
+ * when the domain's type is not @type; -EINVAL for misuse.
+ */
+int iok_attach_handle_get(const struct iok_rgroup *rg, uint32_t pasid, unsigned int type,
+			  const void **handle, struct iok_domain **d);
+
+/**
+ * iok_attach_group_handle() - iommu_attach_group_handle(): RID with a handle
+ * @d: the domain
+ * @rg: the group
+ * @handle: the handle, not NULL
+ *
+ * As iok_attach_group(), and the handle goes to slot IOK_NO_PASID, which
+ * makes the pasid_array non-empty (spec 5.4).
+ *
+ * Return: 0; -EINVAL for a NULL @handle; -EBUSY when the slot is taken;
+ * else as iok_attach_group().
+ */
+int iok_attach_group_handle(struct iok_domain *d, struct iok_rgroup *rg, const void *handle);
+
+/**
+ * iok_detach_group_handle() - iommu_detach_group_handle()
+ * @d: the domain (ignored, as iok_detach_group())
+ * @rg: the group
+ *
+ * Return: as iok_detach_group(); the slot is erased.
+ */
+int iok_detach_group_handle(struct iok_domain *d, struct iok_rgroup *rg);
+
+/**
+ * iok_replace_group_handle() - iommu_replace_group_handle()
+ * @rg: the group
+ * @d: the new domain
+ * @handle: the new handle
+ *
+ * Return: 0; -EINVAL for a NULL @d or @handle; else as
+ * iok_group_replace_domain(), the slot unchanged on failure.
+ */
+int iok_replace_group_handle(struct iok_rgroup *rg, struct iok_domain *d, const void *handle);
+
+/** Number of pasid_array entries of a group (slot 0 included). */
+unsigned int iok_rgroup_count_pasids(const struct iok_rgroup *rg);
+
+/**
+ * iok_rgroup_get_pasid() - the @i-th pasid_array entry, by PASID
+ * @rg: the group
+ * @i: index
+ * @pasid: if not NULL, receives the PASID
+ * @d: if not NULL, receives the domain
+ * @handle: if not NULL, receives the handle (NULL for a raw domain)
+ *
+ * Return: 0, -ENOENT past the last one, -EINVAL.
+ */
+int iok_rgroup_get_pasid(const struct iok_rgroup *rg, unsigned int i, uint32_t *pasid,
+			 struct iok_domain **d, const void **handle);
+
+/** How often the driver's set_dev_pasid ran for a device (failed calls included). */
+unsigned long iok_dev_get_set_pasid_calls(const struct iok_machine *m,
+					  const struct iok_dev *dev);
+
+/* ---- SVA domains and I/O page faults: the core's side ------------------- */
+
+struct iok_iopf_group;
+
+/**
+ * typedef iok_iopf_handler_fn - a domain's iopf_handler (spec 6.4)
+ * @group: a page-request group; on success the handler owns it and must
+ *         answer and free it (lib/sva's iok_iopf_group_response())
+ * @arg: the argument given with the handler
+ *
+ * Return: 0, or a negative errno: the caller then answers FAILURE.
+ */
+typedef int (*iok_iopf_handler_fn)(struct iok_iopf_group *group, void *arg);
+
+/**
+ * iok_domain_alloc_sva() - ops->domain_alloc_sva() and the core's setup
+ * @m: the machine
+ * @dev: the device whose unit will walk the process's page table
+ * @pt: the process's CPU page table, which the domain walks but does not
+ *      own (it must outlive the domain, or be dropped first with
+ *      iok_domain_sva_release())
+ * @fmt: the format of @pt (the CPU's), an enum iok_pgtable_fmt value
+ * @mm: the process, a cookie
+ * @out: receives a domain of type IOK_DOMAIN_SVA; it maps nothing itself
+ *       (iok_map() refuses it, spec 10 case 8)
+ *
+ * Return: 0; -ENODEV without a unit; -EOPNOTSUPP when the driver has no
+ * SVA or the table's format is not the unit's; -ENOMEM; -EINVAL.
+ */
+int iok_domain_alloc_sva(struct iok_machine *m, struct iok_dev *dev, struct iok_pgtable *pt,
+			 int fmt, const void *mm, struct iok_domain **out);
+
+/** The process of an SVA domain, or NULL. */
+const void *iok_domain_get_mm(const struct iok_domain *d);
+
+/**
+ * iok_domain_sva_release() - the driver's mmu-notifier release (spec 6.3)
+ * @d: an SVA domain
+ *
+ * The process's address space is gone: every PASID entry using @d stops
+ * walking the page table with fault reporting suppressed (a DMA on it
+ * fails without a fault record), its IOTLB entries are invalidated, and
+ * @d forgets the page table. The binding itself stays.
+ *
+ * Return: 0, or -EINVAL for a domain that is not SVA.
+ */
+int iok_domain_sva_release(struct iok_domain *d);
+
+/**
+ * iok_domain_set_iopf_handler() - set a domain's iopf_handler
+ * @d: the domain
+ * @fn: the handler, or NULL for none (faults are then answered INVALID)
+ * @arg: passed to @fn
+ *
+ * Return: 0, or -EINVAL.
+ */
+int iok_domain_set_iopf_handler(struct iok_domain *d, iok_iopf_handler_fn fn, void *arg);
+
+/** The iopf_handler of a domain (NULL for none), its argument in *@arg. */
+iok_iopf_handler_fn iok_domain_get_iopf_handler(const struct iok_domain *d, void **arg);
+
+/**
+ * typedef iok_page_request_fn - the device side of PCIe PRI
+ * @u: the unit whose translation of a PASID-tagged request failed
+ * @f: the fault that would be recorded (not present or permission)
+ * @arg: the argument given with the function
+ *
+ * Called before the fault is recorded: the device may send a page request
+ * and wait for the response.
+ *
+ * Return: 0 (SUCCESS: the unit retries the translation), a positive
+ * response code (INVALID, FAILURE: the fault is recorded), or a negative
+ * errno when the device sends no page request (the fault is recorded).
+ */
+typedef int (*iok_page_request_fn)(struct iok_iommu_unit *u, const struct iok_fault *f,
+				   void *arg);
+
+/**
+ * iok_unit_set_page_request_fn() - who answers page requests for a unit
+ * @u: the unit
+ * @fn: the function, or NULL
+ * @arg: passed to @fn
+ *
+ * Return: 0; -EBUSY when another function is set; -EINVAL.
+ */
+int iok_unit_set_page_request_fn(struct iok_iommu_unit *u, iok_page_request_fn fn, void *arg);
+
+/** Whether the driver of @u answers page requests (page_response). */
+bool iok_unit_has_page_response(const struct iok_iommu_unit *u);
 
 #ifdef __cplusplus
 }

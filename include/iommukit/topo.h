@@ -118,7 +118,10 @@ void iok_topo_unref(struct iok_topo *topo);
  *       "acs_override" (the out-of-tree pcie_acs_override= value),
  *       "no_iommu" (root buses DDDD:BB or BDF subtrees no IOMMU unit
  *       covers), "absent" (BDFs not plugged in at boot; see
- *       iok_grouping_hotplug_add())
+ *       iok_grouping_hotplug_add()), "isolation" (kernel: one domain per
+ *       group, as Linux; relaxed: one owner may give devices of a group
+ *       that are not DMA aliases different domains, see
+ *       iok_group_may_split(); groups do not change)
  * @value: the value
  *
  * Parameters take effect at the next grouping computation.

@@ -15,6 +15,7 @@ struct search {
 	struct iok_join_step path[IOK_MAX_JOIN_STEPS];
 	unsigned int depth;
 	bool uncertain;
+	bool hotadd;		/* cur is being hot-added (not at boot) */
 };
 
 static struct iok_group *group_of(struct search *s, const struct iok_dev *d)
@@ -101,6 +102,19 @@ static bool are_aliases(const struct iok_dev *a, const struct iok_dev *b)
 
 static struct iok_group *search_siblings(struct search *s, struct iok_dev *d);
 
+/*
+ * At hot-add the kernel assigns the group inside pci_device_add(), before
+ * pci_scan_slot() marks functions > 0 multifunction: only the device's own
+ * header bit counts then. At boot the IOMMU probes after the whole scan
+ * (oracle vfio c-bind-into-owned-group and h-hotadd-multifunction-bit).
+ */
+static bool is_multifunction(const struct search *s, const struct iok_dev *d)
+{
+	if (s->hotadd && d == s->cur && !d->is_vf)
+		return d->hdr_type & 0x80;
+	return d->multifunction;
+}
+
 static struct iok_group *search_aliases(struct search *s, struct iok_dev *d)
 {
 	struct iok_bus *b = d->bus;
@@ -138,7 +152,7 @@ static struct iok_group *search_siblings(struct search *s, struct iok_dev *d)
 	struct iok_group *grp;
 	unsigned int i;
 
-	if (!d->multifunction || acs_ok(s, d))
+	if (!is_multifunction(s, d) || acs_ok(s, d))
 		return NULL;
 	for (i = 0; i < b->nr_devs; i++) {
 		struct iok_dev *t = b->devs[i];
@@ -302,6 +316,7 @@ static int record(struct iok_grouping *g, struct dev_state *st,
 		g->alloc_steps = na;
 	}
 	memcpy(g->steps + g->nr_steps, path, n * sizeof(*path));
+	iok_sets_drop(g);	/* every change of presence or group passes here */
 	st->first_step = g->nr_steps;
 	st->nr_steps = n;
 	g->nr_steps += n;
@@ -310,9 +325,9 @@ static int record(struct iok_grouping *g, struct dev_state *st,
 
 static void group_unlink(struct iok_grouping *g, struct iok_group *grp);
 
-static int probe_device(struct iok_grouping *g, struct iok_dev *d)
+static int probe_device(struct iok_grouping *g, struct iok_dev *d, bool hotadd)
 {
-	struct search s = { .g = g, .cur = d };
+	struct search s = { .g = g, .cur = d, .hotadd = hotadd };
 	struct dev_state *st = S(g, d);
 	struct iok_group *grp = NULL;
 	bool fresh = false;
@@ -406,7 +421,7 @@ static int probe_all(struct iok_grouping *g, struct iok_dev **devs)
 			if (d->unit != (int)order[u] || !S(g, d)->present ||
 			    probed_late(topo, d))
 				continue;
-			rc = probe_device(g, d);
+			rc = probe_device(g, d, false);
 			if (rc)
 				return rc;
 		}
@@ -423,7 +438,7 @@ static int probe_all(struct iok_grouping *g, struct iok_dev **devs)
 		S(g, d)->present = true;
 		if (d->unit < 0)
 			continue;
-		rc = probe_device(g, d);
+		rc = probe_device(g, d, false);
 		if (rc)
 			return rc;
 	}
@@ -452,6 +467,7 @@ IOK_EXPORT void iok_grouping_unref(struct iok_grouping *g)
 
 	if (!g)
 		return;
+	iok_sets_drop(g);
 	for (grp = g->first; grp; grp = next) {
 		next = grp->next;
 		free(grp->devs);
@@ -544,7 +560,7 @@ IOK_EXPORT int iok_grouping_hotplug_add(struct iok_grouping *g, struct iok_dev *
 			st->present = false;
 		return rc;
 	}
-	rc = probe_device(g, dev);
+	rc = probe_device(g, dev, true);
 	if (rc)
 		st->present = false;
 	return rc;

@@ -45,6 +45,7 @@ struct iok_grouping {
 	struct iok_group *last;	/* highest ID */
 	unsigned int nr_groups, alloc_ids;
 	unsigned int lowest_free; /* no ID below it is free */
+	struct iok_sets *sets;	/* alias and isolation sets: sets.c, on first use */
 };
 
 static inline struct dev_state *S(const struct iok_grouping *g, const struct iok_dev *d)
@@ -81,5 +82,8 @@ bool iok_intel_spt_match(const struct iok_dev *d);
 /* pci_acs_enabled() with its reason. */
 bool iok_acs_enabled(const struct iok_grouping *g, const struct iok_dev *d,
 		     uint16_t want, struct iok_acs_verdict *v);
+
+/* Forget the alias and isolation sets: the groups changed (sets.c). */
+void iok_sets_drop(struct iok_grouping *g);
 
 #endif

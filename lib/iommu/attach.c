@@ -14,6 +14,7 @@
 static int driver_attach(struct iok_domain *d, struct iok_machine *m, struct iok_dev *dev)
 {
 	struct mdev *md = M(m, dev);
+	int rc;
 
 	md->attach_calls++;
 	if (md->fail_nth && !--md->fail_nth)
@@ -24,6 +25,11 @@ static int driver_attach(struct iok_domain *d, struct iok_machine *m, struct iok
 				iok_dev_get_name(dev), iok_domain_type_name(d->type),
 				d->owner->name, d->unit ? d->unit->name : "(static)",
 				md->unit->name);
+	/* The hardware side: domain ID and context entries of the RID and aliases. */
+	rc = iok_hw_attach(m, dev, d);
+	if (rc)
+		return iok_fail(m->ctx, rc, "%s: programming the context entries failed",
+				iok_dev_get_name(dev));
 	if (md->rid)
 		md->rid->nr_attached--;
 	md->rid = d;
@@ -36,6 +42,7 @@ void iok_device_release_rid(struct iok_machine *m, struct iok_dev *dev)
 {
 	struct mdev *md = M(m, dev);
 
+	iok_hw_release(m, dev);
 	if (md->rid)
 		md->rid->nr_attached--;
 	md->rid = NULL;

@@ -113,5 +113,7 @@ IOK_EXPORT int iok_machine_check(struct iok_machine *m)
 			return BROKEN(m, "%s is in a group the machine does not have",
 				      iok_dev_get_name(md->dev));
 	}
-	return check_domains(m);
+	rc = check_domains(m);
+	rc = rc ? rc : iok_hw_check(m);
+	return rc ? rc : iok_pasid_check(m);
 }

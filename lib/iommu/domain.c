@@ -75,7 +75,9 @@ void iok_domain_destroy(struct iok_domain *d)
 	for (pp = &d->m->domains; *pp != d; pp = &(*pp)->next)
 		;
 	*pp = d->next;
-	iok_pgtable_free(d->pt);
+	/* An SVA domain walks its process's page table, which it does not own. */
+	if (d->type != IOK_DOMAIN_SVA)
+		iok_pgtable_free(d->pt);
 	free(d);
 }
 
@@ -85,7 +87,8 @@ bool iok_domain_in_use(const struct iok_domain *d)
 	const struct iok_machine *m = d->m;
 	unsigned int i;
 
-	if (d->nr_attached)
+	/* A domain ID on its unit: a device or a PASID entry still uses it. */
+	if (d->nr_attached || d->did)
 		return true;
 	for (i = 0; i < m->alloc_ids; i++) {
 		const struct iok_rgroup *rg = m->by_id[i];
@@ -146,6 +149,7 @@ IOK_EXPORT const char *iok_domain_type_name(enum iok_domain_type type)
 	case IOK_DOMAIN_UNMANAGED: return "unmanaged";
 	case IOK_DOMAIN_DMA: return "DMA";
 	case IOK_DOMAIN_DMA_FQ: return "DMA-FQ";
+	case IOK_DOMAIN_SVA: return "SVA";
 	}
 	return "unknown";
 }
@@ -224,7 +228,8 @@ IOK_EXPORT int iok_map(struct iok_domain *d, uint64_t iova, uint64_t paddr, size
 			size, (unsigned long long)orig_iova, strerror(-rc));
 }
 
-IOK_EXPORT size_t iok_unmap(struct iok_domain *d, uint64_t iova, size_t size)
+/* iommu_unmap_fast(): the page table only; the caller owes the IOTLB flush. */
+static size_t unmap_nosync(struct iok_domain *d, uint64_t iova, size_t size)
 {
 	size_t unmapped = 0;
 
@@ -247,6 +252,21 @@ IOK_EXPORT size_t iok_unmap(struct iok_domain *d, uint64_t iova, size_t size)
 		unmapped += got;
 	}
 	return unmapped;
+}
+
+IOK_EXPORT size_t iok_unmap(struct iok_domain *d, uint64_t iova, size_t size)
+{
+	size_t unmapped = unmap_nosync(d, iova, size);
+
+	/* iommu_iotlb_sync() of the gathered range: all that was removed. */
+	if (unmapped)
+		iok_domain_flush_range(d, iova, unmapped);
+	return unmapped;
+}
+
+IOK_EXPORT size_t iok_unmap_fast(struct iok_domain *d, uint64_t iova, size_t size)
+{
+	return unmap_nosync(d, iova, size);
 }
 
 IOK_EXPORT uint64_t iok_iova_to_phys(const struct iok_domain *d, uint64_t iova)

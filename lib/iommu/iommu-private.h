@@ -4,6 +4,7 @@
 #define IOK_IOMMU_PRIVATE_H
 
 #include "lib/private.h"
+#include "lib/iommu/hw-private.h"
 
 /* __iommu_group_set_domain_internal() flags. */
 #define SET_DOMAIN_MUST_SUCCEED	(1u << 0)
@@ -30,6 +31,10 @@ struct iok_iommu_unit {
 	struct iok_fault *faults;	/* IOK_FAULT_QUEUE_LEN records */
 	unsigned int nr_faults;
 	unsigned long overflows;
+	iok_page_request_fn prq_fn;	/* PRI: pasid.c, set by lib/sva */
+	void *prq_arg;
+	unsigned int prq_left;		/* page requests the current DMA may still send */
+	struct iok_unit_hw hw;		/* domain IDs, context table, IOTLB */
 };
 
 struct iok_domain {
@@ -44,6 +49,12 @@ struct iok_domain {
 	struct iok_pgtable *pt;
 	unsigned int nr_attached;	/* devices whose RID it translates */
 	unsigned int seen;		/* iok_machine_check()'s recount */
+	unsigned int did;		/* ID on @unit while attached there; 0: none */
+	/* pasid.c: an SVA domain's process (its page table is borrowed). */
+	const void *mm;
+	bool mm_released;		/* the process is gone: quiet faults */
+	iok_iopf_handler_fn iopf_handler;
+	void *iopf_arg;
 	struct iok_domain *next;	/* every allocated domain of the machine */
 };
 
@@ -65,6 +76,7 @@ struct mdev {
 	unsigned int fail_nth;
 	int fail_err;
 	unsigned long attach_calls;
+	unsigned long set_pasid_calls;	/* pasid.c */
 };
 
 struct iok_rgroup {
@@ -76,8 +88,10 @@ struct iok_rgroup {
 	struct iok_domain *blocking_domain;
 	unsigned int owner_cnt;
 	const void *owner;
-	/* pasid_array: only its size until PASIDs are modelled. */
+	/* pasid_array: its size, and its entries (pasid.c), sorted by PASID. */
 	unsigned int nr_pasids;
+	struct iok_pasid_ent *pasid_ents;
+	unsigned int nr_pasid_ents, alloc_pasid_ents;
 	/* Waiting for its default domain (iok_machine_set_probe_window()). */
 	bool pending;
 };
@@ -97,6 +111,7 @@ struct iok_machine {
 	bool probe_window;
 	unsigned int alloc_fail_nth;
 	unsigned int warnings;
+	uint64_t *pasid_ida;		/* pasid.c: the global PASID allocator */
 };
 
 static inline struct mdev *M(const struct iok_machine *m, const struct iok_dev *d)
@@ -153,6 +168,14 @@ void iok_device_release_rid(struct iok_machine *m, struct iok_dev *dev);
 /* owner.c */
 int iok_setup_default_domain(struct iok_rgroup *rg, int target);
 int iok_device_unuse_default_domain(struct iok_machine *m, struct iok_dev *dev);
+
+/* pasid.c */
+void iok_pasid_group_free(struct iok_rgroup *rg);
+void iok_pasid_machine_free(struct iok_machine *m);
+int iok_pasid_check(struct iok_machine *m);
+/* A translation fault @f of @u: true when a page request fixed it (retry). */
+bool iok_page_request(struct iok_iommu_unit *u, const struct iok_fault *f);
+void iok_page_request_arm(struct iok_iommu_unit *u);
 
 /* Test hook: pretend @n PASIDs are attached to @rg (pasid_array not modelled yet). */
 void iok_rgroup_set_nr_pasids(struct iok_rgroup *rg, unsigned int n);

@@ -126,6 +126,7 @@ static int units_init(struct iok_machine *m, const char *drivers)
 		u->m = m;
 		u->index = i;
 		u->name = topo->nr_units ? topo->units[i].name : "iommu0";
+		u->hw.capacity = IOTLB_DEF_ENTRIES;
 		u->faults = calloc(IOK_FAULT_QUEUE_LEN, sizeof(*u->faults));
 		if (!u->faults)
 			return -ENOMEM;
@@ -194,6 +195,7 @@ static void rgroup_free(struct iok_rgroup *rg)
 		iok_domain_destroy(def);
 	if (blk && !blk->is_static)
 		iok_domain_destroy(blk);
+	iok_pasid_group_free(rg);
 	free(rg);
 }
 
@@ -317,8 +319,12 @@ IOK_EXPORT void iok_machine_unref(struct iok_machine *m)
 
 	if (!m)
 		return;
-	for (i = 0; i < m->alloc_ids; i++)
+	iok_pasid_machine_free(m);
+	for (i = 0; i < m->alloc_ids; i++) {
+		if (m->by_id[i])
+			iok_pasid_group_free(m->by_id[i]);
 		free(m->by_id[i]);
+	}
 	free(m->by_id);
 	while (m->domains) {
 		struct iok_domain *d = m->domains;
@@ -329,8 +335,10 @@ IOK_EXPORT void iok_machine_unref(struct iok_machine *m)
 	}
 	for (i = 0; i < ARRAY_SIZE(m->drivers); i++)
 		free(m->drivers[i]);
-	for (i = 0; i < m->nr_units; i++)
+	for (i = 0; i < m->nr_units; i++) {
 		free(m->units[i].faults);
+		iok_hw_free(&m->units[i]);
+	}
 	free(m->units);
 	for (i = 0; m->devs && i < m->topo->nr_devs; i++) {
 		free(m->devs[i].resv);
@@ -509,6 +517,49 @@ IOK_EXPORT int iok_machine_fail_alloc(struct iok_machine *m, unsigned int nth)
 	return 0;
 }
 
+/*
+ * The hardware's address width (VT-d's MGAW): QEMU's intel-iommu has
+ * aw-bits=39, which every VFIO capture shows (iova ranges end at
+ * 0x7fffffffff). Page tables that hold nothing are rebuilt at the width.
+ */
+IOK_EXPORT int iok_machine_set_address_width(struct iok_machine *m, unsigned int bits)
+{
+	struct iok_domain *d;
+	unsigned int i, n = 0;
+	struct iok_pgtable **pts;
+	int rc = 0;
+
+	if (!m || bits < 32 || bits > 48)
+		return -EINVAL;
+	for (d = m->domains; d; d = d->next, n++)
+		if (d->pt && iok_pgtable_table_pages(d->pt) > 1)
+			return iok_fail(m->ctx, -EBUSY,
+					"a %s domain maps something: the width is fixed now",
+					iok_domain_type_name(d->type));
+	pts = calloc(n + 1, sizeof(*pts));
+	if (!pts)
+		return -ENOMEM;
+	for (d = m->domains, i = 0; d && !rc; d = d->next, i++)
+		if (d->pt)
+			rc = iok_pgtable_new(d->owner->fmt, bits, &pts[i]);
+	for (d = m->domains, i = 0; d; d = d->next, i++) {
+		if (rc || !d->pt) {
+			iok_pgtable_free(pts[i]);
+			continue;
+		}
+		iok_pgtable_free(d->pt);
+		d->pt = pts[i];
+		iok_pgtable_aperture(d->pt, &d->aperture_start, &d->aperture_end);
+	}
+	free(pts);
+	if (rc)
+		return rc;
+	for (i = 0; i < ARRAY_SIZE(m->drivers); i++)
+		if (m->drivers[i])
+			m->drivers[i]->ias = bits;
+	return 0;
+}
+
 IOK_EXPORT int iok_machine_set_attach_deferred(struct iok_machine *m, struct iok_dev *dev)
 {
 	if (!machine_has_dev(m, dev))
@@ -601,7 +652,7 @@ IOK_EXPORT void iok_unit_set_fault_handler(struct iok_iommu_unit *u, iok_fault_f
 
 IOK_EXPORT int iok_unit_report_fault(struct iok_iommu_unit *u, const struct iok_fault *f)
 {
-	if (!u || !f || f->reason > IOK_FAULT_OUT_OF_RANGE ||
+	if (!u || !f || f->reason > IOK_FAULT_NO_PASID ||
 	    (f->access & ~(IOK_FAULT_PERM_READ | IOK_FAULT_PERM_WRITE |
 			   IOK_FAULT_PERM_EXEC | IOK_FAULT_PERM_PRIV)))
 		return -EINVAL;

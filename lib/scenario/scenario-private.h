@@ -25,10 +25,17 @@
 struct iok_ctx;
 struct iok_machine;
 struct iok_dev;
+struct iok_domain;
 struct iok_scn;
 
 /* Returned by a command after iok_scn_error(): the script is wrong. */
 #define IOK_SCN_ESCRIPT (-100000)
+
+/*
+ * Returned by a command whose answer is a status word of its own, neither
+ * OK nor an errno (the oracle's PENDING): the result is the value text.
+ */
+#define IOK_SCN_STATUS (-100001)
 
 /* Value text of a successful result: "OK <value>". */
 struct iok_scn_res {
@@ -121,7 +128,45 @@ void iok_scn_trace(struct iok_scn *s, const char *fmt, ...)
 /* Directory of the scenario file, to resolve relative paths. */
 const char *iok_scn_dir(struct iok_scn *s);
 
+/*
+ * A domain: a script name of kind "domain", or one of the machine's by the
+ * group of a device: "group:BDF" (attached now), "default:BDF",
+ * "blocking:BDF", "identity:BDF" and "blocked:BDF" (the unit driver's
+ * static domains). Return: 0 or IOK_SCN_ESCRIPT.
+ */
+int iok_scn_domain(struct iok_scn *s, const char *word, struct iok_domain **out);
+
+/* An errno by name ("EBUSY") or number; Return: 0 or IOK_SCN_ESCRIPT. */
+int iok_scn_errno(struct iok_scn *s, const char *word, int *err);
+
+/* ---- the runner itself, for its tests --------------------------------- */
+
+struct iok_scenario_opts;
+
+int iok_scn_new(struct iok_ctx *ctx, const struct iok_scenario_opts *opts,
+		struct iok_scn **out);
+/* Run @text as file @name; Return: as iok_scenario_run_string(). */
+int iok_scn_run(struct iok_scn *s, const char *name, const char *text);
+/* Free the scenario: family state, names, machine and topology. */
+void iok_scn_free(struct iok_scn *s);
+/* Whether result words match expected words (a word prefix; "*" any word). */
+bool iok_scn_expect_match(const char *expected, const char *result);
+
 /* Command families; each is a table ended by an entry with a NULL name. */
 extern const struct iok_scn_cmd iok_scn_cmds_core[];
+extern const struct iok_scn_cmd iok_scn_cmds_fabric[];
+extern const struct iok_scn_cmd iok_scn_cmds_dma[];
+extern const struct iok_scn_cmd iok_scn_cmds_sysfs[];
+extern const struct iok_scn_cmd iok_scn_cmds_vfio[];
+extern const struct iok_scn_cmd iok_scn_cmds_sva[];
+extern const struct iok_scn_cmd iok_scn_cmds_iommufd[];
+
+/* The registry (cmds.c): families in lookup order, ended by a NULL name. */
+struct iok_scn_family {
+	const char *name;
+	const struct iok_scn_cmd *cmds;
+};
+
+extern const struct iok_scn_family iok_scn_families[];
 
 #endif

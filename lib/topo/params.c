@@ -452,6 +452,20 @@ bool iok_topo_is_absent(const struct iok_topo *topo, const struct iok_dev *d)
 	return false;
 }
 
+/*
+ * Beyond Linux: whether one owner may give devices of one group that are
+ * not DMA aliases different domains (docs/groups-sets.md). The default is
+ * the kernel's rule, one domain per group.
+ */
+static int parse_isolation(struct iok_topo *topo, const char *v)
+{
+	if (strcmp(v, "kernel") && strcmp(v, "relaxed"))
+		return iok_fail(topo->ctx, -EINVAL,
+				"isolation must be 'kernel' or 'relaxed', not '%s'", v);
+	topo->params.isolation_relaxed = !strcmp(v, "relaxed");
+	return 0;
+}
+
 IOK_EXPORT int iok_topo_set_param(struct iok_topo *topo, const char *key,
 				  const char *value)
 {
@@ -478,8 +492,10 @@ IOK_EXPORT int iok_topo_set_param(struct iok_topo *topo, const char *key,
 	if (!strcmp(key, "absent"))
 		return parse_sel_list(topo, key, value, false, &topo->params.absent,
 				      &topo->params.nr_absent, &topo->params.absent_str);
+	if (!strcmp(key, "isolation"))
+		return parse_isolation(topo, value);
 	return iok_fail(topo->ctx, -EINVAL,
-			"unknown parameter '%s' (kernel, iommu, acs, cmdline, acs_override, no_iommu, absent)",
+			"unknown parameter '%s' (kernel, iommu, acs, cmdline, acs_override, no_iommu, absent, isolation)",
 			key);
 }
 
@@ -501,5 +517,7 @@ IOK_EXPORT const char *iok_topo_get_param(struct iok_topo *topo, const char *key
 		return topo->params.no_iommu_str ? topo->params.no_iommu_str : "";
 	if (!strcmp(key, "absent"))
 		return topo->params.absent_str ? topo->params.absent_str : "";
+	if (!strcmp(key, "isolation"))
+		return topo->params.isolation_relaxed ? "relaxed" : "kernel";
 	return NULL;
 }
