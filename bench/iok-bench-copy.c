@@ -2,8 +2,8 @@
 /*
  * iok-bench-copy: DMA through the fabric and the IOMMU, against memcpy.
  *
- * A device behind a root port, its group owned and attached to a paging
- * domain, moves 256 MiB (by default) with iok_fabric_dma_write() and
+ * Devices behind root ports, each group owned and attached to a paging
+ * domain of its own (one per page layout), move 256 MiB (by default) with iok_fabric_dma_write() and
  * iok_fabric_dma_read(): through 4 KiB pages scattered over memory, 4 KiB
  * pages physically contiguous (the engine coalesces them into one copy per
  * run), 2 MiB pages scattered, and as 1500-byte packets (at a 1536-byte
@@ -89,8 +89,9 @@ struct bench {
 	struct iok_topo *t;
 	struct iok_machine *m;
 	struct iok_fabric *f;
-	struct iok_domain *d;
-	struct iok_dma_req req;
+	/* One device and domain per page layout, as a NIC's, an NVMe's... */
+	struct iok_domain *d[3];
+	struct iok_dma_req req[3];
 	uint64_t size;		/* bytes of each mapping */
 	uint8_t *devbuf;	/* what the device sends or receives */
 	uint8_t *physbuf;	/* the baselines' "physical memory" */
@@ -98,11 +99,17 @@ struct bench {
 	uint64_t iova[NR_KINDS];
 };
 
+#define PORT(n) "{\"bdf\": \"00:0" #n ".0\", \"id\": \"1b36:000c\", \"pcie\": \"root_port\"," \
+	" \"secondary\": \"0" #n "\", \"acs\": {\"cap\": \"SV RR CR UF\"}}," \
+	"{\"bdf\": \"0" #n ":00.0\", \"id\": \"8086:1533\", \"class\": \"020000\", \"pcie\": \"endpoint\"}"
+
 static const char topo_json[] =
 	"{\"schema\": 1, \"platform\": {\"iommu\": \"intel\", \"kernel\": \"6.19\"}, \"devices\": ["
-	"{\"bdf\": \"00:01.0\", \"id\": \"1b36:000c\", \"pcie\": \"root_port\", \"secondary\": \"01\","
-	" \"acs\": {\"cap\": \"SV RR CR UF\"}},"
-	"{\"bdf\": \"01:00.0\", \"id\": \"8086:1533\", \"class\": \"020000\", \"pcie\": \"endpoint\"}]}";
+	PORT(1) "," PORT(2) "," PORT(3) "]}";
+
+/* The device (and domain) of each layout. */
+static const unsigned int dev_of[NR_KINDS] = {
+	[K_4K_SCATTERED] = 0, [K_PACKETS] = 0, [K_4K_CONTIG] = 1, [K_2M] = 2 };
 
 static uint64_t rnd_state;
 
@@ -160,42 +167,46 @@ static int map_all(struct bench *b)
 	b->iova[K_4K_CONTIG] = 2 * SZ_1G;
 	b->iova[K_2M] = 4 * SZ_1G;
 	for (size_t i = 0; i < pages && !rc; i++)
-		rc = iok_map(b->d, b->iova[K_4K_SCATTERED] + i * SZ_4K,
+		rc = iok_map(b->d[0], b->iova[K_4K_SCATTERED] + i * SZ_4K,
 			     PHYS_BASE + b->perm4k[i] * SZ_4K, SZ_4K, RW);
 	/* One call per page, so that the leaves are 4 KiB. */
 	for (size_t i = 0; i < pages && !rc; i++)
-		rc = iok_map(b->d, b->iova[K_4K_CONTIG] + i * SZ_4K, PHYS_BASE + i * SZ_4K,
+		rc = iok_map(b->d[1], b->iova[K_4K_CONTIG] + i * SZ_4K, PHYS_BASE + i * SZ_4K,
 			     SZ_4K, RW);
 	for (size_t i = 0; i < huge && !rc; i++)
-		rc = iok_map(b->d, b->iova[K_2M] + i * SZ_2M, PHYS_BASE + b->perm2m[i] * SZ_2M,
+		rc = iok_map(b->d[2], b->iova[K_2M] + i * SZ_2M, PHYS_BASE + b->perm2m[i] * SZ_2M,
 			     SZ_2M, RW);
 	return rc;
 }
 
 static int machine_setup(struct bench *b, const struct opts *o)
 {
-	struct iok_rgroup *rg;
-	struct iok_dev *dev;
+	static const char *const bdfs[3] = { "01:00.0", "02:00.0", "03:00.0" };
 	int rc;
 
 	rc = iok_new(&b->ctx);
 	rc = rc ?: iok_topo_load_json_string(b->ctx, "bench", topo_json, &b->t);
 	rc = rc ?: iok_machine_new(b->t, &b->m);
 	rc = rc ?: iok_fabric_new(b->m, &b->f);
-	rc = rc ?: iok_dev_find(b->t, "01:00.0", &dev);
 	if (rc)
 		return fail(b, "machine", rc);
-	rg = iok_dev_get_rgroup(b->m, dev);
-	rc = iok_domain_alloc_paging(b->m, dev, &b->d);
-	rc = rc ?: iok_group_claim_dma_owner(rg, b);
-	rc = rc ?: iok_attach_group(b->d, rg);
-	if (!rc && o->iotlb)
-		rc = iok_unit_set_iotlb_capacity(iok_dev_get_unit(b->m, dev), o->iotlb);
+	for (unsigned int i = 0; i < 3 && !rc; i++) {
+		struct iok_rgroup *rg;
+		struct iok_dev *dev;
+
+		rc = iok_dev_find(b->t, bdfs[i], &dev);
+		if (rc)
+			break;
+		rg = iok_dev_get_rgroup(b->m, dev);
+		rc = iok_domain_alloc_paging(b->m, dev, &b->d[i]);
+		rc = rc ?: iok_group_claim_dma_owner(rg, b);
+		rc = rc ?: iok_attach_group(b->d[i], rg);
+		if (!rc && o->iotlb)
+			rc = iok_unit_set_iotlb_capacity(iok_dev_get_unit(b->m, dev), o->iotlb);
+		b->req[i] = (struct iok_dma_req){ .dev = dev, .pasid = IOK_PASID_NONE };
+	}
 	rc = rc ?: map_all(b);
-	if (rc)
-		return fail(b, "domain", rc);
-	b->req = (struct iok_dma_req){ .dev = dev, .pasid = IOK_PASID_NONE };
-	return 0;
+	return rc ? fail(b, "domain", rc) : 0;
 }
 
 /* ---- workloads ------------------------------------------------------------ */
@@ -273,7 +284,7 @@ static void work_free(struct work *w)
 /* The timed loops. NOINLINE so that callgrind can name each of them. */
 static NOINLINE int lib_copy(struct bench *b, struct work *w)
 {
-	struct iok_dma_req req = b->req;
+	struct iok_dma_req req = b->req[dev_of[w->kind]];
 
 	for (size_t i = 0; i < w->nr_calls; i++) {
 		const struct call *c = &w->calls[i];

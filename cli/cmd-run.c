@@ -25,15 +25,24 @@ static const char run_help[] =
 	"  -T, --topology SRC     replace the scripts' topology (replay an oracle transcript)\n"
 	"  -S, --source SRC       the same as --topology\n"
 	"  -k, --kernel VER       as if each script began with `kernel VER`\n"
+	"      --iommu KIND       as if each began with `iommu KIND` (intel,aw=39: 39-bit units)\n"
+	"      --cmdline STR      as if each began with `cmdline STR`\n"
+	"      --acs-override STR, --acs MODE, --no-iommu LIST\n"
+	"                         as if each began with `param acs_override|acs|no_iommu ...`\n"
 	"  -q, --quiet            no transcript: failures and the summary only\n"
 	"  -l, --list             every command of every family, with usage\n"
 	"  -j, --json             JSON output (versioned schema)\n"
 	"      --color[=WHEN]     auto, always or never (NO_COLOR is honoured)\n"
 	"  -h, --help             this help\n";
 
+/* Topology options of the other commands: "KEY=VALUE" for the runner. */
+#define RUN_MAX_PARAMS 16
+
 struct run {
 	unsigned int flags;
 	const char *topology, *kernel;
+	char *params[RUN_MAX_PARAMS + 1];
+	unsigned int nr_params;
 	bool quiet, list, json;
 	int color;
 	struct json_object *ops;	/* operations of the current file (JSON) */
@@ -78,6 +87,27 @@ static void on_event(const struct iok_scenario_event *ev, void *arg)
 	json_object_array_add(r->ops, o);
 }
 
+static int add_param(struct run *r, const char *key, const char *value)
+{
+	if (r->nr_params == RUN_MAX_PARAMS) {
+		fprintf(stderr, "iommukit: more than %d topology options\n", RUN_MAX_PARAMS);
+		return -1;
+	}
+	if (asprintf(&r->params[r->nr_params], "%s=%s", key, value) < 0) {
+		r->params[r->nr_params] = NULL;
+		fprintf(stderr, "iommukit: out of memory\n");
+		return -1;
+	}
+	r->nr_params++;
+	return 0;
+}
+
+static void run_free(struct run *r)
+{
+	while (r->nr_params)
+		free(r->params[--r->nr_params]);
+}
+
 static int parse_opts(int argc, char **argv, struct run *r)
 {
 	static const struct option longopts[] = {
@@ -87,6 +117,11 @@ static int parse_opts(int argc, char **argv, struct run *r)
 		{ "topology", required_argument, NULL, 'T' },
 		{ "source", required_argument, NULL, 'S' },
 		{ "kernel", required_argument, NULL, 'k' },
+		{ "iommu", required_argument, NULL, 'I' },
+		{ "cmdline", required_argument, NULL, 'c' },
+		{ "acs-override", required_argument, NULL, 'O' },
+		{ "acs", required_argument, NULL, 'A' },
+		{ "no-iommu", required_argument, NULL, 'N' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "json", no_argument, NULL, 'j' },
@@ -105,6 +140,12 @@ static int parse_opts(int argc, char **argv, struct run *r)
 		case 's': r->flags |= IOK_SCENARIO_STRICT; break;
 		case 'T': case 'S': r->topology = optarg; break;
 		case 'k': r->kernel = optarg; break;
+		case 'I': case 'c': case 'O': case 'A': case 'N':
+			if (add_param(r, opt == 'I' ? "iommu" : opt == 'c' ? "cmdline" :
+					 opt == 'O' ? "acs_override" : opt == 'A' ? "acs" :
+					 "no_iommu", optarg))
+				return -1;
+			break;
 		case 'q': r->quiet = true; break;
 		case 'l': r->list = true; break;
 		case 'j': r->json = true; break;
@@ -210,17 +251,20 @@ int cmd_run(int argc, char **argv, struct iok_ctx *ctx)
 	int first, i, rc;
 
 	first = parse_opts(argc, argv, &r);
-	if (first < 0)
+	if (first < 0 || (!r.list && first >= argc)) {
+		if (first >= 0)
+			fprintf(stderr, "%s", run_usage);
+		run_free(&r);
 		return EXIT_BAD_INPUT;
-	if (r.list)
+	}
+	if (r.list) {
+		run_free(&r);
 		return list_commands(r.json);
-	if (first >= argc) {
-		fprintf(stderr, "%s", run_usage);
-		return EXIT_BAD_INPUT;
 	}
 	opts.flags = r.flags;
 	opts.topology = r.topology;
 	opts.kernel = r.kernel;
+	opts.params = (const char *const *)r.params;
 	opts.err = stderr;
 	if (*C_RED)
 		opts.flags |= IOK_SCENARIO_COLOR;
@@ -277,5 +321,6 @@ int cmd_run(int argc, char **argv, struct iok_ctx *ctx)
 	} else if (r.quiet && !sum.failed && !errors) {
 		print_summary(argv[first], 0, &sum, 0);
 	}
+	run_free(&r);
 	return errors ? EXIT_BAD_INPUT : sum.failed ? EXIT_DIFF : 0;
 }

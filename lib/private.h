@@ -91,6 +91,7 @@ struct iok_params {
 	bool pcie_scan_all;
 	bool ivrs;		/* AMD IVRS table present (amd_sb quirk) */
 	bool isolation_relaxed;	/* isolation=relaxed (docs/groups-sets.md) */
+	unsigned int iommu_aw;	/* iommu_aw=: the units' address width; 0: the drivers' 48 */
 	struct iok_acs_cmd *acs_cmds;
 	unsigned int nr_acs_cmds;
 	bool ovr_downstream, ovr_multifunction;

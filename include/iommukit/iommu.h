@@ -1259,6 +1259,70 @@ int iok_unit_set_page_request_fn(struct iok_iommu_unit *u, iok_page_request_fn f
 /** Whether the driver of @u answers page requests (page_response). */
 bool iok_unit_has_page_response(const struct iok_iommu_unit *u);
 
+/* ---- alias sets on domains of their own (isolation=relaxed, beyond Linux) */
+
+/*
+ * A group holds alias sets (devices the IOMMU cannot tell apart) and
+ * isolation sets (devices that reach each other without it); see
+ * docs/groups-sets.md. Under the topology parameter isolation=relaxed, the
+ * user owner of a whole group may attach a paging domain to one alias set:
+ * the group is then split, each alias set on its own domain, the group
+ * still the unit of ownership. Attaching, replacing or detaching the group,
+ * and releasing its ownership, move every alias set with it. Under the
+ * default policy (isolation=kernel) nothing of this exists: the calls are
+ * iommu_attach_device() and iommu_detach_device().
+ */
+
+/**
+ * iok_attach_alias_set() - attach a domain to the alias set of a device
+ * @d: a paging domain (iok_domain_alloc_paging())
+ * @dev: a device of the group; every device of its alias set moves, the
+ *       others keep their domain
+ *
+ * Under isolation=kernel: iok_attach_device(), which refuses a group of
+ * several devices (-EINVAL, spec 9.1). Under isolation=relaxed, checks in
+ * order: a group (-ENODEV); one user owner holds the whole group, by
+ * iok_group_claim_dma_owner() or by iok_device_claim_dma_owner() on every
+ * device (-EPERM); the alias set reaches no other group
+ * (iok_devset_spans_groups(), -EINVAL); @d is an UNMANAGED domain
+ * (-EINVAL); the set is on a core domain, default or blocking (-EBUSY);
+ * @d is of the device's driver (-EINVAL); then the driver's errors, with
+ * every device of the set put back.
+ *
+ * Return: 0 or a negative errno; -EINVAL for misuse.
+ */
+int iok_attach_alias_set(struct iok_domain *d, struct iok_dev *dev);
+
+/**
+ * iok_detach_alias_set() - put an alias set back on the group's core domain
+ * @d: the domain the alias set is on
+ * @dev: a device of the set
+ *
+ * Under isolation=kernel: iok_detach_device(). Under isolation=relaxed the
+ * set moves to the blocking domain (the group is owned); when every alias
+ * set is on one domain again, that is the group's domain.
+ *
+ * Return: 0 (also without a group, or when @d is the blocking domain it is
+ * on); -EPERM without a user owner (one that no longer claims every device
+ * may still detach); -EINVAL for a set that reaches another group or is
+ * not on @d; the driver's error, nothing changed.
+ */
+int iok_detach_alias_set(struct iok_domain *d, struct iok_dev *dev);
+
+/** Whether some alias set of @rg is on a domain other than the group's. */
+bool iok_rgroup_is_split(const struct iok_rgroup *rg);
+
+/**
+ * iok_get_alias_set_domain() - the domain of a device's alias set
+ * @m: the machine
+ * @dev: the device
+ *
+ * Return: the group's domain, or the alias set's own while split off;
+ * NULL without a group.
+ */
+struct iok_domain *iok_get_alias_set_domain(const struct iok_machine *m,
+					    const struct iok_dev *dev);
+
 #ifdef __cplusplus
 }
 #endif

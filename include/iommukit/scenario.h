@@ -74,6 +74,11 @@ typedef void (*iok_scenario_event_fn)(const struct iok_scenario_event *ev, void 
  *          or NULL
  * @event: called after every operation, or NULL
  * @event_arg: passed to @event
+ * @params: "KEY=VALUE" machine parameters, as if the script began with
+ *          them (after @kernel; its own lines win, a `cmdline` appends):
+ *          "iommu" as the `iommu` command takes it ("intel,aw=39",
+ *          "intel,amd"), any other key of iok_topo_set_param(); a NULL
+ *          entry ends the array; NULL for none
  */
 struct iok_scenario_opts {
 	unsigned int flags;
@@ -83,6 +88,7 @@ struct iok_scenario_opts {
 	const char *kernel;
 	iok_scenario_event_fn event;
 	void *event_arg;
+	const char *const *params;
 };
 
 /** Counts of one run. */

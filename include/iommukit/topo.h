@@ -112,7 +112,10 @@ void iok_topo_unref(struct iok_topo *topo);
  * iok_topo_set_param() - set a machine or what-if parameter
  * @topo: the topology
  * @key: "kernel" (e.g. "6.1", "6.19", "7.0"), "iommu" (intel, amd, arm,
- *       virtio, none), "acs" (final: config space already holds what Linux
+ *       virtio, none, optionally followed by ",aw=BITS"), "iommu_aw" (the
+ *       units' input address width, 32 to 48 bits, which iok_machine_new()
+ *       applies; "" or "0": the drivers' 48; QEMU's intel-iommu has 39),
+ *       "acs" (final: config space already holds what Linux
  *       enabled; firmware: apply Linux's ACS enabling), "cmdline" (kernel
  *       command line; the grouping-relevant options are used),
  *       "acs_override" (the out-of-tree pcie_acs_override= value),

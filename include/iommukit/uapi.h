@@ -828,7 +828,11 @@ int iok_iommufd_set_sva(struct iok_iommufd *ictx, struct iok_sva *sva);
  */
 int iok_iommufd_set_memlock_limit(struct iok_iommufd *ictx, uint64_t bytes);
 
-/** Pages the context has pinned now (each page once, whatever uses it). */
+/*
+ * Pages the context has pinned now: the pages of each MAP once, whatever
+ * domains and accesses use them (two MAPs of one page pin it twice, as GUP
+ * does).
+ */
 uint64_t iok_iommufd_get_pinned_pages(const struct iok_iommufd *ictx);
 
 /**
@@ -1124,6 +1128,116 @@ int iok_iommufd_fault_poll(struct iok_iommufd *ictx, int fd);
  * Return: 0, -EBADF.
  */
 int iok_iommufd_fault_close(struct iok_iommufd *ictx, int fd);
+
+/* ---- container bind of a process (iommukit extension, NOT in Linux) ------- */
+
+/*
+ * VFIO_IOMMU_BIND and VFIO_IOMMU_UNBIND with VFIO_IOMMU_BIND_PROCESS, as
+ * Jean-Philippe Brucker's 2018 SVA series proposed them ("vfio: Add support
+ * for Shared Virtual Addressing", v1-v2, never merged; spec runtime 9.4):
+ * a type1 container binds a process's address space to every device of
+ * every group it holds and returns the PASID, which user space programs
+ * into its devices (the kernel cannot program a vfio-pci device). Linux has
+ * no such ioctls: these numbers lie outside Linux's VFIO range, and the
+ * IOK_ names are iommukit's. Built on iok_sva_bind_group() (docs/vfio.md,
+ * "Binding a process to a container").
+ *
+ * Bonds belong to the container's IOMMU backend: a group leaving it
+ * (UNSET_CONTAINER, its fd's last close, its teardown) is unbound first, and
+ * the last group takes every bond with the backend; closing the container's
+ * fd alone unbinds nothing while groups keep it. A group joining a
+ * container with bonds is bound to each live process too, and cannot join
+ * (SET_CONTAINER fails with the bind's errno) when one of its devices
+ * cannot take the PASID, as the series' vfio_iommu_replay_bind() did. A
+ * device hot-added into a bound group is not bound (as in the kernel).
+ *
+ * The SVA layer (iok_sva_new()) of the processes must outlive every bond:
+ * close the groups, or free the process, before iok_sva_unref().
+ *
+ * The ioctls (iok_proc_ioctl() on the container, struct
+ * iok_vfio_iommu_bind_process) check, in the series' order: a backend
+ * (-EINVAL before VFIO_SET_IOMMU, as any backend ioctl); argsz below the
+ * header, a mode other than BIND_PROCESS, argsz below header and data, or
+ * unknown process flags (-EINVAL); IOK_VFIO_IOMMU_BIND_PID (-ESRCH: no
+ * PIDs in the model); a caller without an mm, or whose mm has exited
+ * (-EINVAL); then as iok_vfio_container_bind_mm() and
+ * iok_vfio_container_unbind_mm(). BIND writes the PASID into the data.
+ */
+struct iok_mm;
+
+#define IOK_VFIO_IOMMU_BIND		IOK_VFIO_IO(140)	/* the series had VFIO_BASE + 22 */
+#define IOK_VFIO_IOMMU_UNBIND		IOK_VFIO_IO(141)	/* and + 23 */
+
+/* struct iok_vfio_iommu_type1_bind flags: the mode (the only one). */
+#define IOK_VFIO_IOMMU_BIND_PROCESS	(1u << 0)
+/* struct iok_vfio_iommu_type1_bind_process flags: @pid, not the caller. */
+#define IOK_VFIO_IOMMU_BIND_PID		(1u << 0)
+
+/* The header of both requests; the mode's data follows it. */
+struct iok_vfio_iommu_type1_bind {
+	uint32_t argsz;		/* the header and the data */
+	uint32_t flags;		/* IOK_VFIO_IOMMU_BIND_PROCESS */
+};
+
+struct iok_vfio_iommu_type1_bind_process {
+	uint32_t flags;		/* IOK_VFIO_IOMMU_BIND_PID or 0 */
+	uint32_t pasid;		/* out (BIND): the process's PASID */
+	int32_t pid;		/* with IOK_VFIO_IOMMU_BIND_PID */
+};
+
+/* What a caller passes: argsz = sizeof(struct iok_vfio_iommu_bind_process). */
+struct iok_vfio_iommu_bind_process {
+	struct iok_vfio_iommu_type1_bind hdr;
+	struct iok_vfio_iommu_type1_bind_process process;
+};
+
+/**
+ * iok_proc_set_mm() - the process's address space, as SVA sees it
+ * @p: the process
+ * @mm: a process of the SVA layer (sva.h), or NULL to forget it; it must
+ *      stay valid while set
+ *
+ * What IOK_VFIO_IOMMU_BIND without IOK_VFIO_IOMMU_BIND_PID binds (the
+ * kernel's get_task_mm(current)). A process without one answers -EINVAL,
+ * as a task without mm does. The model's processes have no PIDs: every
+ * IOK_VFIO_IOMMU_BIND_PID is -ESRCH (use iok_vfio_container_bind_mm()).
+ *
+ * Return: 0, or -EINVAL for a NULL @p.
+ */
+int iok_proc_set_mm(struct iok_proc *p, struct iok_mm *mm);
+
+/**
+ * iok_vfio_container_bind_mm() - IOK_VFIO_IOMMU_BIND of a given process
+ * @p: the process holding the container fd
+ * @fd: a container with a type1 backend (after VFIO_SET_IOMMU)
+ * @mm: the process to bind (what IOK_VFIO_IOMMU_BIND_PID names)
+ * @pasid: receives its PASID
+ *
+ * The ioctl's checks after its argument: -EBADF, -ENOTTY for an fd that is
+ * not a container, -EINVAL without a backend or for an exited @mm. A
+ * process bound already answers its PASID again (the series kept one bond
+ * per process and container, without a count). Then each group in turn,
+ * each device as the series' iommu_sva_device_init() with I/O page faults
+ * checked it: -ENODEV when its IOMMU driver has no SVA, -EINVAL without
+ * PASIDs or without PRI; then iok_sva_bind_group() (-EOVERFLOW, -ENOSPC,
+ * -EBUSY...; -EINVAL for a group of several devices before Linux 6.2). One
+ * failure unbinds every group bound before it: all or nothing.
+ *
+ * Return: 0 or a negative errno.
+ */
+int iok_vfio_container_bind_mm(struct iok_proc *p, int fd, struct iok_mm *mm, uint32_t *pasid);
+
+/**
+ * iok_vfio_container_unbind_mm() - IOK_VFIO_IOMMU_UNBIND of a given process
+ * @p: the process holding the container fd
+ * @fd: the container
+ * @mm: a process bound to it; one that has exited may still be unbound
+ *      (its PASID stays reserved until then, spec 6.3)
+ *
+ * Return: 0; -ESRCH when @mm is not bound to the container; -EBADF,
+ * -ENOTTY, -EINVAL as iok_vfio_container_bind_mm().
+ */
+int iok_vfio_container_unbind_mm(struct iok_proc *p, int fd, struct iok_mm *mm);
 
 #ifdef __cplusplus
 }

@@ -13,14 +13,19 @@
  * unmap that does not match a mapping is refused before anything changes.
  * The core has no hook for a domain's end, so a cookie whose domain is no
  * longer any group's default domain is dropped when the context next looks
- * (dma_cookies_sweep()), without touching the freed domain. A domain
- * allocated at the very address of a freed one before the context looks
- * inherits its cookie; that is harmless: its leaked mappings fail the
- * unmap's translation check, and queued IOVAs are flushed against it.
+ * (dma_cookies_sweep()), without touching the freed domain. A cookie
+ * records its domain's serial number too: a domain allocated at the very
+ * address of a freed one is another domain, and gets a cookie of its own.
+ *
+ * What a call finds out about its device (driver, group, owner, default
+ * domain, cookie, IOVA limit) is kept in the device's dma_devstate with
+ * the core's generation (iok_machine_gen()), which the core bumps whenever
+ * any of it may have changed; until then the next call skips the lookups.
  */
 #include <stdio.h>
 
 #include "lib/dma/dma-private.h"
+#include "lib/iommu/iommu-private.h"
 
 #define KERNEL_6_4	604
 #define DMA_DIRECT	1
@@ -63,7 +68,8 @@ void dma_cookies_sweep(struct iok_dma *dma)
 		bool live = false;
 
 		iok_rgroup_foreach(dma->m, rg)
-			if (iok_rgroup_get_default_domain(rg) == ck->domain)
+			if (iok_rgroup_get_default_domain(rg) == ck->domain &&
+			    iok_domain_serial(ck->domain) == ck->serial)
 				live = true;
 		if (live) {
 			pp = &ck->next;
@@ -80,7 +86,7 @@ void dma_cookies_sweep(struct iok_dma *dma)
 static struct dma_cookie *cookie_find(const struct iok_dma *dma, const struct iok_domain *d)
 {
 	for (struct dma_cookie *ck = dma->cookies; ck; ck = ck->next)
-		if (ck->domain == d)
+		if (ck->domain == d && ck->serial == iok_domain_serial(d))
 			return ck;
 	return NULL;
 }
@@ -126,6 +132,7 @@ static int cookie_new(struct iok_dma *dma, struct iok_domain *d, struct iok_rgro
 	if (!ck)
 		return -ENOMEM;
 	ck->domain = d;
+	ck->serial = iok_domain_serial(d);
 	granule = pgsizes & -pgsizes;
 	ck->shift = __builtin_ctzll(granule);
 	ck->gmask = granule - 1;
@@ -208,15 +215,43 @@ IOK_EXPORT int iok_dma_set_mask(struct iok_dma *dma, struct iok_dev *dev, uint64
 		return iok_fail(dma->ctx, -EIO, "%s: DMA mask 0x%llx is too small",
 				iok_dev_get_name(dev), (unsigned long long)mask);
 	dma->devs[dev->index].mask = mask;
+	/* The limit the next call works out again. */
+	dma->devs[dev->index].gen = 0;
 	return 0;
+}
+
+/* What a resolved call keeps for the next ones (see struct dma_devstate). */
+static void dma_keep(struct iok_dma *dma, const struct iok_dev *dev, struct dma_devstate *ds,
+		     enum iok_domain_type type)
+{
+	struct dma_cookie *ck = ds->ck;
+	uint64_t limit = ds->mask >> ck->shift;
+
+	if (limit > ck->limit_pfn)
+		limit = ck->limit_pfn;
+	ds->limit = limit;
+	ds->sac = dma->sac && dev->is_pci && limit > MASK_32 >> ck->shift;
+	ds->direct = false;
+	/* Without its flush queue (no memory), a DMA-FQ domain tries again next time. */
+	if (type != IOK_DOMAIN_DMA_FQ || ck->fq)
+		ds->gen = iok_machine_gen(dma->m);
+}
+
+static int dma_keep_direct(struct iok_dma *dma, const struct iok_dev *dev)
+{
+	struct dma_devstate *ds = &dma->devs[dev->index];
+
+	ds->direct = true;
+	ds->gen = iok_machine_gen(dma->m);
+	return DMA_DIRECT;
 }
 
 /*
  * What the DMA API does for @dev: 0 with its state and cookie (created if
  * @create), DMA_DIRECT for dma-direct, or the errno of a refusal.
  */
-static int dma_resolve(struct iok_dma *dma, struct iok_dev *dev, bool create,
-		       struct dma_devstate **out)
+static __attribute__((noinline)) int dma_resolve_slow(struct iok_dma *dma, struct iok_dev *dev,
+						       bool create, struct dma_devstate **out)
 {
 	struct iok_machine *m = dma->m;
 	struct dma_devstate *ds;
@@ -235,7 +270,7 @@ static int dma_resolve(struct iok_dma *dma, struct iok_dev *dev, bool create,
 				iok_machine_dev_is_present(m, dev) ? "" : " (not present)");
 	rg = iok_dev_get_rgroup(m, dev);
 	if (!rg)
-		return DMA_DIRECT;
+		return dma_keep_direct(dma, dev);
 	if (iok_rgroup_get_owner(rg))
 		return iok_fail(dma->ctx, -EPERM, "%s: group %d is owned by user space",
 				iok_dev_get_name(dev), iok_rgroup_get_id(rg));
@@ -247,12 +282,12 @@ static int dma_resolve(struct iok_dma *dma, struct iok_dev *dev, bool create,
 				iok_domain_type_name(iok_domain_get_type(iok_rgroup_get_domain(rg))));
 	type = iok_domain_get_type(def);
 	if (type == IOK_DOMAIN_IDENTITY)
-		return DMA_DIRECT;
+		return dma_keep_direct(dma, dev);
 	if (!(type & IOK_DOMAIN_F_DMA_API))
 		return iok_fail(dma->ctx, -EINVAL, "%s: a %s default domain", iok_dev_get_name(dev),
 				iok_domain_type_name(type));
 	ds = &dma->devs[dev->index];
-	if (ds->dom != def || ds->rg != rg || !ds->ck) {
+	if (ds->dom != def || ds->rg != rg || !ds->ck || ds->ck->serial != iok_domain_serial(def)) {
 		struct dma_cookie *ck = cookie_find(dma, def);
 
 		if (!ck && !create) {
@@ -273,8 +308,25 @@ static int dma_resolve(struct iok_dma *dma, struct iok_dev *dev, bool create,
 	/* DMA to DMA-FQ happens live (sysfs); without memory for a queue, strict. */
 	if (type == IOK_DOMAIN_DMA_FQ && ds->ck && !ds->ck->fq)
 		dma_fq_init(ds->ck);
+	if (ds->ck)
+		dma_keep(dma, dev, ds, type);
 	*out = ds;
 	return 0;
+}
+
+/* dma_resolve_slow() unless the device's state is still what it found. */
+static inline int dma_resolve(struct iok_dma *dma, struct iok_dev *dev, bool create,
+			      struct dma_devstate **out)
+{
+	if (__builtin_expect(dma_has_dev(dma, dev), 1)) {
+		struct dma_devstate *ds = &dma->devs[dev->index];
+
+		if (__builtin_expect(ds->gen == iok_machine_gen(dma->m), 1)) {
+			*out = ds;
+			return ds->direct ? DMA_DIRECT : 0;
+		}
+	}
+	return dma_resolve_slow(dma, dev, create, out);
 }
 
 /* dma_info_to_prot(); PCIe devices snoop: IOMMU_CACHE. */
@@ -293,16 +345,16 @@ static int dir_prot(enum iok_dma_dir dir)
 }
 
 /* iommu_dma_alloc_iova(): below the mask and the aperture; 32-bit first for SAC. */
-static int dma_alloc_iova(struct iok_dma *dma, struct dma_cookie *ck, struct dma_devstate *ds,
-			  const struct iok_dev *dev, uint64_t pages, struct iok_iova **out)
+static __attribute__((noinline)) int dma_alloc_iova_slow(struct iok_dma *dma,
+							 struct dma_cookie *ck,
+							 struct dma_devstate *ds,
+							 const struct iok_dev *dev, uint64_t pages,
+							 struct iok_iova **out)
 {
-	uint64_t limit = ds->mask >> ck->shift, limit32 = MASK_32 >> ck->shift;
+	uint64_t limit = ds->limit;
 	int rc;
 
-	if (limit > ck->limit_pfn)
-		limit = ck->limit_pfn;
-	if (dma->sac && dev->is_pci && limit > limit32 &&
-	    !iok_iova_alloc(ck->iovad, pages, limit32, false, out))
+	if (ds->sac && !iok_iova_alloc(ck->iovad, pages, MASK_32 >> ck->shift, false, out))
 		return 0;
 	rc = iok_iova_alloc(ck->iovad, pages, limit, true, out);
 	if (rc == -ENOSPC)
@@ -312,31 +364,68 @@ static int dma_alloc_iova(struct iok_dma *dma, struct dma_cookie *ck, struct dma
 	return rc;
 }
 
+/* The common case first: no 32-bit try, a range from the magazines. */
+static inline int dma_alloc_iova(struct iok_dma *dma, struct dma_cookie *ck,
+				 struct dma_devstate *ds, const struct iok_dev *dev,
+				 uint64_t pages, struct iok_iova **out)
+{
+	if (__builtin_expect(!ds->sac && iova_alloc_cached(ck->iovad, pages, ds->limit, out), 1))
+		return 0;
+	return dma_alloc_iova_slow(dma, ck, ds, dev, pages, out);
+}
+
 static bool domain_is_fq(const struct dma_cookie *ck)
 {
-	return ck->fq && iok_domain_get_type(ck->domain) == IOK_DOMAIN_DMA_FQ;
+	return ck->fq && ck->domain->type == IOK_DOMAIN_DMA_FQ;
+}
+
+/*
+ * iommu_iova_to_phys() must still find a mapping being unmapped (someone
+ * may have unmapped it behind the DMA API's back): 0, or the refusal.
+ */
+static int dma_translates(struct iok_dma *dma, const struct dma_cookie *ck,
+			  const struct iok_dev *dev, uint64_t dma_addr)
+{
+	uint64_t phys;
+
+	if (iok_pgtable_iova_to_phys(iok_domain_get_pgtable(ck->domain), dma_addr, &phys))
+		return dma_warn(dma, -ENOENT, "%s: DMA address 0x%llx has no translation",
+				iok_dev_get_name(dev), (unsigned long long)dma_addr);
+	return 0;
 }
 
 /*
  * __iommu_dma_unmap() of a live mapping: the page table now, the IOTLB now
  * (strict) or at the next flush of the queue; the IOVA after that.
+ *
+ * The translation check of @dma_addr (in the range's first page) comes
+ * from the unmap itself: an unmap that removed anything found the first
+ * page mapped, and one that removed nothing changed nothing, so the check
+ * can still refuse it exactly as a check before it would have.
  */
-static int dma_unmap(struct iok_dma *dma, struct dma_cookie *ck, struct dma_map *mp)
+static inline int dma_unmap(struct iok_dma *dma, struct dma_cookie *ck, struct dma_map *mp,
+			    const struct iok_dev *dev, uint64_t dma_addr)
 {
 	struct iok_iova *iova = mp->iova;
-	uint64_t addr = iok_iova_get_pfn(iova) << ck->shift;
-	size_t len = iok_iova_get_pages(iova) << ck->shift, unmapped;
+	uint64_t addr = iova->pfn << ck->shift;
+	size_t len = (size_t)iova->pages << ck->shift, unmapped;
+	int rc;
 
 	unmapped = iok_unmap_fast(ck->domain, addr, len);
-	if (unmapped != len)
+	if (__builtin_expect(unmapped != len, 0)) {
+		rc = unmapped ? 0 : dma_translates(dma, ck, dev, dma_addr);
+		if (rc)
+			return rc;
 		dma_warn(dma, -EIO, "unmapped 0x%zx of 0x%zx bytes at IOVA 0x%llx", unmapped, len,
 			 (unsigned long long)addr);
+	}
 	if (domain_is_fq(ck)) {
 		dma_fq_queue(dma, ck, iova);
 	} else {
 		iok_domain_flush_range(ck->domain, addr, len);
 		dma->st.strict_flushes++;
-		iok_iova_free(ck->iovad, iova);
+		if (!iova_free_cached(ck->iovad, iova))
+			iok_iova_free(ck->iovad, iova);
 	}
 	dma_maps_remove(&ck->maps, mp);
 	dma->st.live--;
@@ -347,21 +436,17 @@ static int dma_unmap(struct iok_dma *dma, struct dma_cookie *ck, struct dma_map 
 /*
  * The mapping that starts at @dma_addr, or a refusal: the kernel WARNs in
  * iommu_dma_unmap_page() when nothing is mapped there, and dma-debug
- * reports a mismatch of size, direction or device.
+ * reports a mismatch of size, direction or device (after the translation
+ * check: dma_translates() before the mismatch, dma_unmap() otherwise).
  */
 static int dma_lookup(struct iok_dma *dma, struct dma_devstate *ds, const struct iok_dev *dev,
 		      uint64_t dma_addr, struct dma_map **out)
 {
 	struct dma_cookie *ck = ds->ck;
 	struct dma_map *mp = ck ? dma_maps_find(&ck->maps, dma_addr >> ck->shift) : NULL;
-	uint64_t phys;
 
 	if (!mp || (dma_addr & ~ck->gmask) != (mp->dma_addr & ~ck->gmask))
 		return dma_warn(dma, -ENOENT, "%s: unmapping DMA address 0x%llx, which is not mapped",
-				iok_dev_get_name(dev), (unsigned long long)dma_addr);
-	/* iommu_iova_to_phys() must still find it (someone may have unmapped it). */
-	if (iok_pgtable_iova_to_phys(iok_domain_get_pgtable(ck->domain), dma_addr, &phys))
-		return dma_warn(dma, -ENOENT, "%s: DMA address 0x%llx has no translation",
 				iok_dev_get_name(dev), (unsigned long long)dma_addr);
 	*out = mp;
 	return 0;
@@ -375,7 +460,7 @@ IOK_EXPORT int iok_dma_map_single(struct iok_dma *dma, struct iok_dev *dev, uint
 	struct dma_cookie *ck;
 	struct iok_iova *iova;
 	uint64_t off, len, iova_addr;
-	struct dma_map rec;
+	struct dma_map *rec;
 
 	if (!dma || !dma_addr)
 		return -EINVAL;
@@ -395,31 +480,56 @@ IOK_EXPORT int iok_dma_map_single(struct iok_dma *dma, struct iok_dev *dev, uint
 	rc = dma_alloc_iova(dma, ck, ds, dev, len >> ck->shift, &iova);
 	if (rc)
 		return rc;
-	iova_addr = iok_iova_get_pfn(iova) << ck->shift;
+	iova_addr = iova->pfn << ck->shift;
 	rc = iok_map(ck->domain, iova_addr, paddr - off, len, prot);
 	if (rc) {
 		iok_iova_free(ck->iovad, iova);
 		return rc;
 	}
-	rec = (struct dma_map){ .key = iok_iova_get_pfn(iova), .iova = iova, .dev = dev,
-				.dma_addr = iova_addr + off, .size = size, .phys = paddr,
-				.dir = dir };
-	rc = dma_maps_add(&ck->maps, &rec);
-	if (rc) {
+	rec = dma_maps_add(&ck->maps, iova->pfn);
+	if (!rec) {
 		iok_unmap(ck->domain, iova_addr, len);
 		iok_iova_free(ck->iovad, iova);
-		return rc;
+		return -ENOMEM;
 	}
+	rec->iova = iova;
+	rec->dev = dev;
+	rec->dma_addr = iova_addr + off;
+	rec->size = size;
+	rec->phys = paddr;
+	rec->nents = 0;
+	rec->dir = dir;
 	dma->st.maps++;
 	dma->st.live++;
 	*dma_addr = iova_addr + off;
 	return 0;
 }
 
+/* Why iok_dma_unmap_single() refuses, in the order of the checks. */
+static __attribute__((noinline, cold)) int
+unmap_single_refused(struct iok_dma *dma, struct dma_devstate *ds, const struct iok_dev *dev,
+		     uint64_t dma_addr, size_t size, enum iok_dma_dir dir)
+{
+	struct dma_map *mp;
+	int rc;
+
+	rc = dma_lookup(dma, ds, dev, dma_addr, &mp);
+	if (rc)
+		return rc;
+	return dma_translates(dma, ds->ck, dev, dma_addr) ?: dma_warn(dma, -EINVAL,
+			"%s: unmapping 0x%llx (0x%zx bytes, direction %d) mapped as 0x%llx "
+			"(0x%llx bytes, direction %u%s%s)", iok_dev_get_name(dev),
+			(unsigned long long)dma_addr, size, dir,
+			(unsigned long long)mp->dma_addr, (unsigned long long)mp->size,
+			mp->dir, mp->nents ? ", a scatterlist" : "",
+			mp->dev != dev ? ", by another device" : "");
+}
+
 IOK_EXPORT int iok_dma_unmap_single(struct iok_dma *dma, struct iok_dev *dev, uint64_t dma_addr,
 				    size_t size, enum iok_dma_dir dir)
 {
 	struct dma_devstate *ds;
+	struct dma_cookie *ck;
 	struct dma_map *mp;
 	int rc;
 
@@ -430,19 +540,13 @@ IOK_EXPORT int iok_dma_unmap_single(struct iok_dma *dma, struct iok_dev *dev, ui
 	rc = dma_resolve(dma, dev, false, &ds);
 	if (rc)
 		return rc < 0 ? rc : 0;
-	rc = dma_lookup(dma, ds, dev, dma_addr, &mp);
-	if (rc)
-		return rc;
-	if (mp->nents || mp->dma_addr != dma_addr || mp->size != size || mp->dir != dir ||
-	    mp->dev != dev)
-		return dma_warn(dma, -EINVAL,
-				"%s: unmapping 0x%llx (0x%zx bytes, direction %d) mapped as 0x%llx "
-				"(0x%llx bytes, direction %u%s%s)", iok_dev_get_name(dev),
-				(unsigned long long)dma_addr, size, dir,
-				(unsigned long long)mp->dma_addr, (unsigned long long)mp->size,
-				mp->dir, mp->nents ? ", a scatterlist" : "",
-				mp->dev != dev ? ", by another device" : "");
-	return dma_unmap(dma, ds->ck, mp);
+	ck = ds->ck;
+	mp = ck ? dma_maps_find(&ck->maps, dma_addr >> ck->shift) : NULL;
+	/* An exact match (the same address is the same page), else the refusal. */
+	if (__builtin_expect(!mp || mp->dma_addr != dma_addr || mp->size != size ||
+			     mp->dir != dir || mp->dev != dev || mp->nents, 0))
+		return unmap_single_refused(dma, ds, dev, dma_addr, size, dir);
+	return dma_unmap(dma, ck, mp, dev, dma_addr);
 }
 
 /* ---- scatterlists ------------------------------------------------------------ */
@@ -567,7 +671,7 @@ IOK_EXPORT int iok_dma_map_sg(struct iok_dma *dma, struct iok_dev *dev, struct i
 	struct dma_cookie *ck;
 	struct iok_iova *iova;
 	uint64_t total, iova_addr;
-	struct dma_map rec;
+	struct dma_map *rec;
 
 	if (!dma)
 		return -EINVAL;
@@ -592,22 +696,22 @@ IOK_EXPORT int iok_dma_map_sg(struct iok_dma *dma, struct iok_dev *dev, struct i
 	rc = dma_alloc_iova(dma, ck, ds, dev, total >> ck->shift, &iova);
 	if (rc)
 		return rc;
-	iova_addr = iok_iova_get_pfn(iova) << ck->shift;
+	iova_addr = iova->pfn << ck->shift;
 	rc = sg_map(ck, sg, nents, slot, iova_addr, prot);
 	if (rc) {
 		iok_iova_free(ck->iovad, iova);
 		/* iommu_dma_map_sg(): anything but -ENOMEM is -EINVAL. */
 		return rc == -ENOMEM ? rc : -EINVAL;
 	}
-	rec = (struct dma_map){ .key = iok_iova_get_pfn(iova), .iova = iova, .dev = dev,
-				.dma_addr = iova_addr + slot[0].off, .size = total,
-				.phys = sg[0].paddr, .nents = nents, .dir = dir };
-	rc = dma_maps_add(&ck->maps, &rec);
-	if (rc) {
+	rec = dma_maps_add(&ck->maps, iova->pfn);
+	if (!rec) {
 		iok_unmap(ck->domain, iova_addr, total);
 		iok_iova_free(ck->iovad, iova);
-		return rc;
+		return -ENOMEM;
 	}
+	*rec = (struct dma_map){ .key = iova->pfn, .iova = iova, .dev = dev,
+				 .dma_addr = iova_addr + slot[0].off, .size = total,
+				 .phys = sg[0].paddr, .nents = nents, .dir = dir };
 	count = sg_finalise(sg, nents, slot, iova_addr);
 	dma->st.maps++;
 	dma->st.live++;
@@ -636,12 +740,12 @@ IOK_EXPORT int iok_dma_unmap_sg(struct iok_dma *dma, struct iok_dev *dev, struct
 		return rc;
 	if (!mp->nents || mp->nents != nents || mp->dma_addr != sg[0].dma_address ||
 	    mp->dir != dir || mp->dev != dev)
-		return dma_warn(dma, -EINVAL,
+		return dma_translates(dma, ds->ck, dev, sg[0].dma_address) ?: dma_warn(dma, -EINVAL,
 				"%s: unmapping a scatterlist of %u entries at 0x%llx, direction %d, "
 				"mapped as %u entries, direction %u%s", iok_dev_get_name(dev), nents,
 				(unsigned long long)sg[0].dma_address, dir, mp->nents, mp->dir,
 				mp->dev != dev ? ", by another device" : "");
-	return dma_unmap(dma, ds->ck, mp);
+	return dma_unmap(dma, ds->ck, mp, dev, sg[0].dma_address);
 }
 
 /* ---- flush queue control and inspection ------------------------------------- */

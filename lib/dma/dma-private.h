@@ -60,11 +60,17 @@ struct iova_mag {
 	struct iok_iova *e[IOK_IOVA_MAG_SIZE];
 };
 
-/* One "CPU" (the model is single-threaded): loaded, previous, depot. */
+/*
+ * One "CPU" (the model is single-threaded): loaded (in iok_iovad's
+ * @loaded, where the inline paths find it), previous, depot.
+ */
 struct iova_rcache {
-	struct iova_mag *loaded, *prev, *depot;
+	struct iova_mag *prev, *depot;
 	unsigned int depot_size;
 };
+
+/* @loaded is indexed by a handle's class byte: IOVA_NO_CLASS has a slot, always NULL. */
+#define IOVA_LOADED_SLOTS	256
 
 struct iova_chunk;
 
@@ -79,6 +85,13 @@ struct iok_iovad {
 	struct iok_iova *spare_iovas;	/* the handle pool */
 	struct iova_chunk *node_chunks, *iova_chunks;
 	bool rcaches_on;
+	uint32_t user_tag;	/* IOVA_TAG(iovad, IOVA_USER) */
+	/*
+	 * Per class, the loaded magazine. Both magazines of a class exist or
+	 * neither; none while the caches are off, so that the inline paths
+	 * need no other test.
+	 */
+	struct iova_mag *loaded[IOVA_LOADED_SLOTS];
 	struct iova_rcache rc[IOVA_NR_CLASSES];
 	/* Reserved ranges, sorted and merged. */
 	struct { uint64_t lo, hi; } *resv;
@@ -113,6 +126,55 @@ static inline unsigned int iova_round(uint64_t *pages)
 	return iova_class_tab[*pages];
 }
 
+/*
+ * iok_iova_alloc()'s common case, inline for lib/dma: the top of the
+ * size's loaded magazine, if it ends below the limit (as it must when the
+ * limit is the end of the space). False: take iok_iova_alloc().
+ */
+static inline bool iova_alloc_cached(struct iok_iovad *iovad, uint64_t pages,
+				     uint64_t limit_pfn, struct iok_iova **out)
+{
+	struct iova_mag *mag;
+	struct iok_iova *iova;
+
+	if (__builtin_expect(pages - 1 >= IOK_IOVA_CACHE_EXACT_MAX, 0))
+		return false;
+	/* The class of a size is its rounded size's. */
+	mag = iovad->loaded[iova_class_tab[pages]];
+	if (__builtin_expect(!mag || !mag->size, 0))
+		return false;
+	iova = mag->e[mag->size - 1];
+	if (__builtin_expect(limit_pfn < iovad->end_pfn &&
+			     iova->pfn + iova->pages - 1 > limit_pfn, 0))
+		return false;
+	mag->size--;
+	iova->tag ^= IOVA_USER ^ IOVA_CACHED;
+	iovad->cache_hits++;
+	*out = iova;
+	return true;
+}
+
+/*
+ * iok_iova_free()'s common case: a handle of @iovad handed out, into its
+ * class's loaded magazine if that has room. False: take iok_iova_free(),
+ * which also refuses what is not handed out.
+ */
+static inline bool iova_free_cached(struct iok_iovad *iovad, struct iok_iova *iova)
+{
+	uint32_t t = iova->tag;
+	struct iova_mag *mag;
+
+	if (__builtin_expect(IOVA_TAG_STATE(t) != iovad->user_tag, 0))
+		return false;
+	mag = iovad->loaded[IOVA_TAG_GET_CLS(t)];
+	if (__builtin_expect(!mag || mag->size == IOK_IOVA_MAG_SIZE, 0))
+		return false;
+	iovad->frees++;
+	mag->e[mag->size++] = iova;
+	iova->tag = t ^ (IOVA_USER ^ IOVA_CACHED);
+	return true;
+}
+
 /* iova.c, for the caches */
 void iova_tree_free(struct iok_iovad *iovad, struct iok_iova *iova);
 
@@ -122,6 +184,7 @@ struct iok_iova *iova_rcache_get(struct iok_iovad *iovad, unsigned int cls,
 bool iova_rcache_insert(struct iok_iovad *iovad, struct iok_iova *iova, unsigned int cls);
 void iova_rcache_flush(struct iok_iovad *iovad);
 void iova_rcache_destroy(struct iok_iovad *iovad);
+void iova_rcache_release(struct iok_iovad *iovad);
 void iova_rcache_count(const struct iok_iovad *iovad, uint64_t *ranges, uint64_t *pages);
 
 /* ---- the DMA API --------------------------------------------------------- */
@@ -165,6 +228,7 @@ struct dma_fq {
 /* iommu_dma_cookie: the DMA API's state of one domain. */
 struct dma_cookie {
 	struct iok_domain *domain;
+	uint64_t serial;	/* the domain's: a new one at its address is another */
 	struct iok_iovad *iovad;
 	unsigned int shift;
 	uint64_t gmask;		/* granule - 1 */
@@ -174,12 +238,21 @@ struct dma_cookie {
 	struct dma_cookie *next;
 };
 
-/* What the context remembers of a device between calls. */
+/*
+ * What the context remembers of a device between calls. While @gen is the
+ * machine's generation (nothing the DMA API looks at changed since
+ * dma_resolve() filled it in), a call takes the rest as it is: dma-direct,
+ * or the cookie with its limit; 0 for "look again".
+ */
 struct dma_devstate {
 	struct iok_rgroup *rg;
 	struct iok_domain *dom;
 	struct dma_cookie *ck;
 	uint64_t mask;
+	uint64_t gen;
+	uint64_t limit;		/* IOVA frames below the mask and the aperture */
+	bool direct;		/* dma-direct: the DMA address is the physical one */
+	bool sac;		/* a PCI device tries 32-bit IOVAs first */
 };
 
 struct iok_dma {
@@ -194,11 +267,67 @@ struct iok_dma {
 	struct iok_dma_stats st;
 };
 
-/* dma-debug.c */
-struct dma_map *dma_maps_find(struct dma_maps *mp, uint64_t key);
-int dma_maps_add(struct dma_maps *mp, const struct dma_map *m);
-void dma_maps_remove(struct dma_maps *mp, struct dma_map *m);
+/*
+ * dma-debug.c, and its lookups inline: open addressing with linear
+ * probing, at most half full, deletion by shifting the following entries
+ * back (no tombstones).
+ */
+int dma_maps_grow(struct dma_maps *mp);
 void dma_maps_free(struct dma_maps *mp);
+
+static inline size_t dma_maps_slot(const struct dma_maps *mp, uint64_t key)
+{
+	return (key * 0x9e3779b97f4a7c15ull) >> 32 & mp->mask;
+}
+
+/* The mapping whose IOVA range starts at frame @key, or NULL. */
+static inline struct dma_map *dma_maps_find(struct dma_maps *mp, uint64_t key)
+{
+	size_t i;
+
+	if (!mp->tab || !key)
+		return NULL;
+	for (i = dma_maps_slot(mp, key); mp->tab[i].key; i = (i + 1) & mp->mask)
+		if (mp->tab[i].key == key)
+			return &mp->tab[i];
+	return NULL;
+}
+
+/* A slot for the new mapping at frame @key (not 0, not there yet), to fill in; NULL: -ENOMEM. */
+static inline struct dma_map *dma_maps_add(struct dma_maps *mp, uint64_t key)
+{
+	size_t i;
+
+	if (__builtin_expect(!mp->tab || (mp->nr + 1) * 2 > mp->mask + 1, 0) && dma_maps_grow(mp))
+		return NULL;
+	for (i = dma_maps_slot(mp, key); mp->tab[i].key; i = (i + 1) & mp->mask)
+		;
+	mp->nr++;
+	mp->tab[i].key = key;
+	return &mp->tab[i];
+}
+
+/* Remove @m (a pointer into the table) and close the gap it leaves. */
+static inline void dma_maps_remove(struct dma_maps *mp, struct dma_map *m)
+{
+	size_t hole = m - mp->tab, i = hole;
+
+	for (;;) {
+		size_t home;
+
+		i = (i + 1) & mp->mask;
+		if (!mp->tab[i].key)
+			break;
+		home = dma_maps_slot(mp, mp->tab[i].key);
+		/* Move it back unless its home lies cyclically in (hole, i]. */
+		if (((i - home) & mp->mask) >= ((i - hole) & mp->mask)) {
+			mp->tab[hole] = mp->tab[i];
+			hole = i;
+		}
+	}
+	mp->tab[hole].key = 0;
+	mp->nr--;
+}
 
 /* flush-queue.c */
 enum dma_fq_why {

@@ -77,11 +77,12 @@ static unsigned int mag_empty(struct iok_iovad *iovad, struct iova_mag *mag)
 	return n;
 }
 
-static inline void swap_mags(struct iova_rcache *rc)
+static inline void swap_mags(struct iok_iovad *iovad, unsigned int cls)
 {
-	struct iova_mag *t = rc->loaded;
+	struct iova_rcache *rc = &iovad->rc[cls];
+	struct iova_mag *t = iovad->loaded[cls];
 
-	rc->loaded = rc->prev;
+	iovad->loaded[cls] = rc->prev;
 	rc->prev = t;
 }
 
@@ -94,24 +95,24 @@ struct iok_iova *iova_rcache_get(struct iok_iovad *iovad, unsigned int cls,
 				 uint64_t limit_pfn)
 {
 	struct iova_rcache *rc = &iovad->rc[cls];
-	struct iova_mag *mag = rc->loaded;
+	struct iova_mag *mag = iovad->loaded[cls];
 	struct iok_iova *iova;
 	unsigned int i;
 
 	if (!mag || !mag->size) {
 		if (rc->prev && rc->prev->size) {
-			swap_mags(rc);
+			swap_mags(iovad, cls);
 		} else if (rc->depot) {
 			struct iova_mag *full = rc->depot;
 
 			rc->depot = full->next;
 			rc->depot_size--;
-			free(rc->loaded);
-			rc->loaded = full;
+			free(iovad->loaded[cls]);
+			iovad->loaded[cls] = full;
 		} else {
 			return NULL;
 		}
-		mag = rc->loaded;
+		mag = iovad->loaded[cls];
 	}
 	for (i = mag->size - 1; mag->e[i]->pfn + mag->e[i]->pages - 1 > limit_pfn; i--)
 		if (!i)
@@ -125,35 +126,38 @@ struct iok_iova *iova_rcache_get(struct iok_iovad *iovad, unsigned int cls,
 bool iova_rcache_insert(struct iok_iovad *iovad, struct iok_iova *iova, unsigned int cls)
 {
 	struct iova_rcache *rc = &iovad->rc[cls];
+	struct iova_mag *loaded = iovad->loaded[cls];
 
-	if (!rc->loaded) {
-		rc->loaded = mag_new();
+	if (!loaded) {
+		loaded = mag_new();
 		rc->prev = mag_new();
-		if (!rc->loaded || !rc->prev) {
-			free(rc->loaded);
+		if (!loaded || !rc->prev) {
+			free(loaded);
 			free(rc->prev);
-			rc->loaded = rc->prev = NULL;
+			rc->prev = NULL;
 			return false;
 		}
+		iovad->loaded[cls] = loaded;
 	}
-	if (rc->loaded->size == IOK_IOVA_MAG_SIZE) {
+	if (loaded->size == IOK_IOVA_MAG_SIZE) {
 		if (rc->prev->size < IOK_IOVA_MAG_SIZE) {
-			swap_mags(rc);
+			swap_mags(iovad, cls);
 		} else if (rc->depot_size < IOK_IOVA_MAX_DEPOT) {
 			struct iova_mag *mag = mag_new();
 
 			if (!mag)
 				return false;
-			rc->loaded->next = rc->depot;
-			rc->depot = rc->loaded;
+			loaded->next = rc->depot;
+			rc->depot = loaded;
 			rc->depot_size++;
-			rc->loaded = mag;
+			iovad->loaded[cls] = mag;
 		} else {
-			mag_empty(iovad, rc->loaded);
+			mag_empty(iovad, loaded);
 		}
+		loaded = iovad->loaded[cls];
 	}
 	iova->tag = IOVA_TAG(iovad, IOVA_CACHED) | IOVA_TAG_CLS(cls);
-	rc->loaded->e[rc->loaded->size++] = iova;
+	loaded->e[loaded->size++] = iova;
 	return true;
 }
 
@@ -165,9 +169,9 @@ void iova_rcache_flush(struct iok_iovad *iovad)
 	for (unsigned int c = 0; c < IOVA_NR_CLASSES; c++) {
 		struct iova_rcache *rc = &iovad->rc[c];
 
-		if (!rc->loaded)
+		if (!iovad->loaded[c])
 			continue;
-		n += mag_empty(iovad, rc->loaded);
+		n += mag_empty(iovad, iovad->loaded[c]);
 		n += mag_empty(iovad, rc->prev);
 		while (rc->depot) {
 			struct iova_mag *mag = rc->depot;
@@ -198,25 +202,34 @@ void iova_rcache_count(const struct iok_iovad *iovad, uint64_t *ranges, uint64_t
 	for (unsigned int c = 0; c < IOVA_NR_CLASSES; c++) {
 		const struct iova_rcache *rc = &iovad->rc[c];
 
-		mag_count(rc->loaded, ranges, pages);
+		mag_count(iovad->loaded[c], ranges, pages);
 		mag_count(rc->prev, ranges, pages);
 		for (const struct iova_mag *mag = rc->depot; mag; mag = mag->next)
 			mag_count(mag, ranges, pages);
 	}
 }
 
-void iova_rcache_destroy(struct iok_iovad *iovad)
+/* Every magazine freed (their ranges must be elsewhere already): the caches are off. */
+void iova_rcache_release(struct iok_iovad *iovad)
 {
 	for (unsigned int c = 0; c < IOVA_NR_CLASSES; c++) {
 		struct iova_rcache *rc = &iovad->rc[c];
 
-		free(rc->loaded);
+		free(iovad->loaded[c]);
+		iovad->loaded[c] = NULL;
 		free(rc->prev);
+		rc->prev = NULL;
 		while (rc->depot) {
 			struct iova_mag *mag = rc->depot;
 
 			rc->depot = mag->next;
 			free(mag);
 		}
+		rc->depot_size = 0;
 	}
+}
+
+void iova_rcache_destroy(struct iok_iovad *iovad)
+{
+	iova_rcache_release(iovad);
 }

@@ -497,6 +497,7 @@ IOK_EXPORT int iok_iovad_new(struct iok_ctx *ctx, uint64_t granule, uint64_t sta
 	iovad->start_pfn = start_pfn;
 	iovad->end_pfn = end_pfn;
 	iovad->rcaches_on = true;
+	iovad->user_tag = IOVA_TAG(iovad, IOVA_USER);
 	n = node_get(iovad);
 	if (!n) {
 		iok_iovad_free(iovad);
@@ -579,37 +580,33 @@ done:
 	return 0;
 }
 
+/* Everything but the common case: the argument checks too. */
+static __attribute__((noinline)) int alloc_other(struct iok_iovad *iovad, uint64_t pages,
+						 uint64_t limit_pfn, bool flush_rcache,
+						 struct iok_iova **out)
+{
+	unsigned int cls;
+
+	if (!iovad || !out || !pages || pages > IOVA_MAX_PAGES)
+		return iok_fail(iovad ? iovad->ctx : NULL, -EINVAL,
+				"iova: bad allocation of 0x%llx pages", (unsigned long long)pages);
+	cls = iova_round(&pages);
+	if (limit_pfn > iovad->end_pfn)
+		limit_pfn = iovad->end_pfn;
+	return alloc_slow(iovad, pages, cls, limit_pfn, flush_rcache, out);
+}
+
 /*
- * The common case inline: the top of the size's loaded magazine, if it
- * ends below the limit. Everything else is alloc_slow().
+ * The common case inline (iova_alloc_cached()): the top of the size's
+ * loaded magazine, if it ends below the limit. Everything else is
+ * alloc_other().
  */
 IOK_EXPORT int iok_iova_alloc(struct iok_iovad *iovad, uint64_t pages, uint64_t limit_pfn,
 			      bool flush_rcache, struct iok_iova **out)
 {
-	unsigned int cls;
-
-	if (__builtin_expect(!iovad || !out || !pages || pages > IOVA_MAX_PAGES, 0))
-		return iok_fail(iovad ? iovad->ctx : NULL, -EINVAL,
-				"iova: bad allocation of 0x%llx pages", (unsigned long long)pages);
-	cls = iova_round(&pages);
-	if (__builtin_expect(cls != IOVA_NO_CLASS && iovad->rcaches_on, 1)) {
-		struct iova_mag *mag = iovad->rc[cls].loaded;
-
-		if (__builtin_expect(mag && mag->size, 1)) {
-			struct iok_iova *iova = mag->e[mag->size - 1];
-
-			if (__builtin_expect(iova->pfn + iova->pages - 1 <= limit_pfn, 1)) {
-				mag->size--;
-				iova->tag = IOVA_TAG(iovad, IOVA_USER) | IOVA_TAG_CLS(cls);
-				iovad->cache_hits++;
-				*out = iova;
-				return 0;
-			}
-		}
-	}
-	if (limit_pfn > iovad->end_pfn)
-		limit_pfn = iovad->end_pfn;
-	return alloc_slow(iovad, pages, cls, limit_pfn, flush_rcache, out);
+	if (__builtin_expect(iovad && out && iova_alloc_cached(iovad, pages, limit_pfn, out), 1))
+		return 0;
+	return alloc_other(iovad, pages, limit_pfn, flush_rcache, out);
 }
 
 static __attribute__((noinline, cold)) int free_slow(struct iok_iovad *iovad,
@@ -621,27 +618,20 @@ static __attribute__((noinline, cold)) int free_slow(struct iok_iovad *iovad,
 	return 0;
 }
 
-/* Into the loaded magazine if it has room; else the slow paths. */
+/* Into the loaded magazine if it has room (iova_free_cached()); else the slow paths. */
 IOK_EXPORT int iok_iova_free(struct iok_iovad *iovad, struct iok_iova *iova)
 {
-	unsigned int cls;
-
-	if (__builtin_expect(!iova || !iovad ||
-			     IOVA_TAG_STATE(iova->tag) != IOVA_TAG(iovad, IOVA_USER), 0))
-		return iok_fail(iovad ? iovad->ctx : NULL, -EINVAL,
-				"iova: freeing a range that is not handed out");
+	if (__builtin_expect(!iova || !iovad, 0))
+		goto bad;
+	if (__builtin_expect(iova_free_cached(iovad, iova), 1))
+		return 0;
+	if (IOVA_TAG_STATE(iova->tag) != iovad->user_tag)
+		goto bad;
 	iovad->frees++;
-	cls = IOVA_TAG_GET_CLS(iova->tag);
-	if (__builtin_expect(cls != IOVA_NO_CLASS && iovad->rcaches_on, 1)) {
-		struct iova_mag *mag = iovad->rc[cls].loaded;
-
-		if (__builtin_expect(mag && mag->size < IOK_IOVA_MAG_SIZE, 1)) {
-			mag->e[mag->size++] = iova;
-			iova->tag = IOVA_TAG(iovad, IOVA_CACHED) | IOVA_TAG_CLS(cls);
-			return 0;
-		}
-	}
-	return free_slow(iovad, iova, cls);
+	return free_slow(iovad, iova, IOVA_TAG_GET_CLS(iova->tag));
+bad:
+	return iok_fail(iovad ? iovad->ctx : NULL, -EINVAL,
+			"iova: freeing a range that is not handed out");
 }
 
 IOK_EXPORT uint64_t iok_iova_get_pfn(const struct iok_iova *iova)
@@ -666,8 +656,11 @@ IOK_EXPORT int iok_iovad_set_rcaches(struct iok_iovad *iovad, bool enable)
 {
 	if (!iovad)
 		return -EINVAL;
-	if (!enable)
+	/* Off: no magazine at all, so that the inline paths see none. */
+	if (!enable) {
 		iova_rcache_flush(iovad);
+		iova_rcache_release(iovad);
+	}
 	iovad->rcaches_on = enable;
 	return 0;
 }

@@ -142,7 +142,7 @@ static int end_at(struct walk *w, enum iok_route_end end, struct iok_dev *at, ui
 	return 1;
 }
 
-/* A peer claimed the request: it is the BAR's, if the BAR is there. */
+/* @via claimed the request: it is the BAR's below, if the BAR is there. */
 static int end_p2p(struct walk *w, struct iok_dev *via)
 {
 	struct region *t = iok_bar_at(w->f, w->req->addr);
@@ -244,7 +244,7 @@ static int shared_bus(struct walk *w, struct iok_bus *bus, struct iok_dev *from)
 	if (peer) {
 		hop(w, br, IOK_HOP_P2P, 0, false, NULL,
 		    "conventional PCI bus: every device sees the request, and a peer claims it");
-		return end_p2p(w, br);
+		return end_p2p(w, peer);
 	}
 	if (iok_window_contains(w->f, br, w->req->addr)) {
 		hop(w, br, IOK_HOP_UNCLAIMED, 0, false, NULL,
@@ -305,7 +305,7 @@ static int port_ingress(struct walk *w, struct iok_dev *p)
 	if (translated && acs_bit(f, p, IOK_ACS_DT, &how)) {
 		hop(w, p, IOK_HOP_P2P, IOK_ACS_DT, true, how,
 		    "translated request for a peer: routed straight to it");
-		return end_p2p(w, p);
+		return end_p2p(w, peer);
 	}
 	if (acs_bit(f, p, IOK_ACS_RR, &how)) {
 		hop(w, p, IOK_HOP_REDIRECT, IOK_ACS_RR, true, how,
@@ -318,7 +318,7 @@ static int port_ingress(struct walk *w, struct iok_dev *p)
 		return end_at(w, IOK_ROUTE_DROPPED, p, IOK_ACS_EC);
 	}
 	hop(w, p, IOK_HOP_P2P, IOK_ACS_RR, false, how, "peer's address: routed straight to it");
-	end_p2p(w, p);
+	end_p2p(w, peer);
 	completion(w, is_port(peer) ? peer : NULL);
 	return 1;
 }

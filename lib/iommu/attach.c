@@ -33,6 +33,7 @@ static int driver_attach(struct iok_domain *d, struct iok_machine *m, struct iok
 	if (md->rid)
 		md->rid->nr_attached--;
 	md->rid = d;
+	iok_machine_changed(m);
 	d->nr_attached++;
 	md->stuck = false;
 	return 0;
@@ -46,6 +47,8 @@ void iok_device_release_rid(struct iok_machine *m, struct iok_dev *dev)
 	if (md->rid)
 		md->rid->nr_attached--;
 	md->rid = NULL;
+	iok_machine_changed(m);
+	iok_split_forget(m, dev);
 }
 
 /* __iommu_device_set_domain(): one device of @rg onto @new. */
@@ -56,6 +59,12 @@ int iok_device_set_domain(struct iok_rgroup *rg, struct iok_dev *dev,
 	struct mdev *md = M(m, dev);
 	int rc;
 
+	/* Joining a split group: where its alias set is (split.c). */
+	if (rg->nr_split && !md->rid) {
+		rc = iok_split_join(rg, dev, &new);
+		if (rc)
+			return rc;
+	}
 	/* Its direct regions must stay mapped: never blocked (spec 2.7). */
 	if (md->require_direct &&
 	    (new->type == IOK_DOMAIN_BLOCKED || new == rg->blocking_domain)) {
@@ -101,7 +110,8 @@ static void revert(struct iok_rgroup *rg, unsigned int upto)
 			iok_device_release_rid(m, dev);
 			continue;
 		}
-		if (iok_device_set_domain(rg, dev, rg->domain, SET_DOMAIN_MUST_SUCCEED)) {
+		if (iok_device_set_domain(rg, dev, iok_split_dev_domain(rg, dev),
+					  SET_DOMAIN_MUST_SUCCEED)) {
 			M(m, dev)->stuck = true;
 			iok_machine_warn(m, -EIO, "group %d: %s not put back on its domain",
 					 rg->id, iok_dev_get_name(dev));
@@ -123,7 +133,8 @@ int iok_group_set_domain(struct iok_rgroup *rg, struct iok_domain *new, unsigned
 
 	if (!new)
 		return iok_machine_warn(m, -EINVAL, "group %d: switching to no domain", rg->id);
-	if (rg->domain == new)
+	/* A split group moves as a whole, its alias sets included (split.c). */
+	if (rg->domain == new && !rg->nr_split)
 		return 0;
 	for (i = 0; i < n; i++) {
 		struct iok_dev *dev = iok_rgroup_dev(rg, i);
@@ -139,6 +150,8 @@ int iok_group_set_domain(struct iok_rgroup *rg, struct iok_domain *new, unsigned
 		result = rc;
 	}
 	rg->domain = new;
+	iok_machine_changed(m);
+	iok_split_clear(rg);
 	if (result)
 		iok_machine_warn(m, result, "group %d: a device failed the must-succeed switch to %s",
 				 rg->id, iok_domain_type_name(new->type));
@@ -159,6 +172,10 @@ static int attach_group(struct iok_domain *d, struct iok_rgroup *rg)
 	struct iok_machine *m = rg->m;
 	struct mdev *first = M(m, iok_rgroup_dev(rg, 0));
 
+	if (rg->nr_split)
+		return iok_fail(m->ctx, -EBUSY,
+				"group %d has alias sets on domains of their own: detach them first",
+				rg->id);
 	if (rg->domain && rg->domain != rg->default_domain &&
 	    rg->domain != rg->blocking_domain)
 		return iok_fail(m->ctx, -EBUSY,

@@ -24,7 +24,8 @@ static int check_dev(struct iok_machine *m, struct iok_rgroup *rg, struct iok_de
 	/* After a failed must-succeed switch the kernel WARNed and moved on. */
 	if (md->stuck)
 		return 0;
-	if (md->rid != rg->domain && !(md->attach_deferred && !md->rid))
+	/* Its alias set's domain: the group's unless split off (split.c). */
+	if (md->rid != iok_split_dev_domain(rg, d) && !(md->attach_deferred && !md->rid))
 		return BROKEN(m, "group %d: %s is attached to %s, the group to %s (invariant 1)",
 			      rg->id, name, on, rg->domain ? iok_domain_type_name(rg->domain->type) : "nothing");
 	if (md->require_direct && md->rid && is_blocking(rg, md->rid))
@@ -115,5 +116,6 @@ IOK_EXPORT int iok_machine_check(struct iok_machine *m)
 	}
 	rc = check_domains(m);
 	rc = rc ? rc : iok_hw_check(m);
+	rc = rc ? rc : iok_split_check(m);
 	return rc ? rc : iok_pasid_check(m);
 }

@@ -7,10 +7,12 @@
 #include <stdio.h>
 
 #include "lib/iommu/iommu-private.h"
+#include "lib/pgtable/pgtable-private.h"
 
 static void domain_link(struct iok_machine *m, struct iok_domain *d)
 {
 	d->m = m;
+	d->serial = ++m->domain_serials;
 	d->next = m->domains;
 	m->domains = d;
 }
@@ -75,6 +77,7 @@ void iok_domain_destroy(struct iok_domain *d)
 	for (pp = &d->m->domains; *pp != d; pp = &(*pp)->next)
 		;
 	*pp = d->next;
+	iok_machine_changed(d->m);
 	/* An SVA domain walks its process's page table, which it does not own. */
 	if (d->type != IOK_DOMAIN_SVA)
 		iok_pgtable_free(d->pt);
@@ -188,8 +191,66 @@ static uint64_t min_pgsize(const struct iok_domain *d)
 	return d->pgsize_bitmap & -d->pgsize_bitmap;
 }
 
-IOK_EXPORT int iok_map(struct iok_domain *d, uint64_t iova, uint64_t paddr, size_t size,
-		       unsigned int prot)
+/*
+ * The common call: a run of @size bytes shorter than the domain's second
+ * page size (or any run of a domain with one size), which iok_pgsize()
+ * would give whole to the smallest size, here 4 KiB, the tables' level 0.
+ * Such a run goes straight to the format's walk (map_4k(), unmap_4k())
+ * with those of iok_pgtable_map_pages()'s checks the core has not made.
+ */
+static inline bool run_is_4k(const struct iok_domain *d, size_t size)
+{
+	uint64_t rest = d->pgsize_bitmap & ~PT_SZ_4K;
+
+	return __builtin_expect((d->pgsize_bitmap & (2 * PT_SZ_4K - 1)) == PT_SZ_4K &&
+				size - 1 < (rest & -rest) - 1 &&
+				(d->pt->pgsize_bitmap & PT_SZ_4K), 1);
+}
+
+static inline int map_4k(struct iok_pgtable *pt, uint64_t iova, uint64_t paddr, size_t count,
+			 unsigned int prot, size_t *mapped)
+{
+	uint64_t bits;
+
+	if (prot > PT_PROT_ALL || !(bits = pt->leaf_bits[0][prot]))
+		return -EINVAL;
+	if (iova > pt->va_last || paddr > pt->oa_last)
+		return -ERANGE;
+	if (count != 1 && (count - 1 > (pt->va_last - iova) >> 12 ||
+			   count - 1 > (pt->oa_last - paddr) >> 12))
+		return -ERANGE;
+	return pt->map[0](pt, iova, paddr, count, bits, mapped);
+}
+
+static inline size_t unmap_4k(struct iok_pgtable *pt, uint64_t iova, size_t count)
+{
+	uint64_t max;
+
+	if (iova > pt->va_last)
+		return 0;
+	/* Nothing is mapped beyond the aperture. */
+	max = ((pt->va_last - iova) >> 12) + 1;
+	return pt->unmap[0](pt, iova, count < max ? count : max);
+}
+
+/* A paging domain with its table, and a 4 KiB run of whole pages (run_is_4k()). */
+static inline bool fast_4k(const struct iok_domain *d, uint64_t addrs, size_t size)
+{
+	return __builtin_expect(domain_is_paging(d) && d->pt && !(addrs & (PT_SZ_4K - 1)), 1) &&
+	       run_is_4k(d, size);
+}
+
+static __attribute__((noinline, cold)) int map_failed(struct iok_domain *d, uint64_t iova,
+						      size_t size, size_t done, int rc)
+{
+	if (done)
+		iok_unmap(d, iova, done);
+	return iok_fail(d->m->ctx, rc, "mapping 0x%zx bytes at iova 0x%llx: the driver said %s",
+			size, (unsigned long long)iova, strerror(-rc));
+}
+
+static __attribute__((noinline)) int map_slow(struct iok_domain *d, uint64_t iova,
+					      uint64_t paddr, size_t size, unsigned int prot)
 {
 	uint64_t orig_iova = iova;
 	size_t done = 0;
@@ -208,11 +269,15 @@ IOK_EXPORT int iok_map(struct iok_domain *d, uint64_t iova, uint64_t paddr, size
 				(unsigned long long)iova, (unsigned long long)paddr, size,
 				(unsigned long long)min_pgsize(d));
 	while (done < size) {
-		size_t count, got = 0;
-		size_t pgsize = iok_pgsize(d->pgsize_bitmap, iova, paddr, size - done, &count);
+		size_t count, got = 0, pgsize;
 
-		rc = pgsize ? iok_pgtable_map_pages(d->pt, iova, paddr, pgsize, count, prot, &got)
-			    : -EINVAL;
+		if (run_is_4k(d, size - done)) {
+			rc = map_4k(d->pt, iova, paddr, (size - done) >> 12, prot, &got);
+		} else {
+			pgsize = iok_pgsize(d->pgsize_bitmap, iova, paddr, size - done, &count);
+			rc = pgsize ? iok_pgtable_map_pages(d->pt, iova, paddr, pgsize, count, prot,
+							    &got) : -EINVAL;
+		}
 		/* Progress counts even when the driver stopped part-way. */
 		done += got;
 		iova += got;
@@ -220,16 +285,26 @@ IOK_EXPORT int iok_map(struct iok_domain *d, uint64_t iova, uint64_t paddr, size
 		if (rc)
 			break;
 	}
-	if (!rc)
-		return 0;
-	if (done)
-		iok_unmap(d, orig_iova, done);
-	return iok_fail(d->m->ctx, rc, "mapping 0x%zx bytes at iova 0x%llx: the driver said %s",
-			size, (unsigned long long)orig_iova, strerror(-rc));
+	return rc ? map_failed(d, orig_iova, size, done, rc) : 0;
+}
+
+IOK_EXPORT int iok_map(struct iok_domain *d, uint64_t iova, uint64_t paddr, size_t size,
+		       unsigned int prot)
+{
+	size_t done = 0;
+	int rc;
+
+	/* The common call in one step; everything else, checks and all, in map_slow(). */
+	if (d && fast_4k(d, iova | paddr | size, size)) {
+		rc = map_4k(d->pt, iova, paddr, size >> 12, prot, &done);
+		return __builtin_expect(!rc, 1) ? 0 : map_failed(d, iova, size, done, rc);
+	}
+	return map_slow(d, iova, paddr, size, prot);
 }
 
 /* iommu_unmap_fast(): the page table only; the caller owes the IOTLB flush. */
-static size_t unmap_nosync(struct iok_domain *d, uint64_t iova, size_t size)
+static __attribute__((noinline)) size_t unmap_slow(struct iok_domain *d, uint64_t iova,
+						   size_t size)
 {
 	size_t unmapped = 0;
 
@@ -241,10 +316,14 @@ static size_t unmap_nosync(struct iok_domain *d, uint64_t iova, size_t size)
 		return 0;
 	}
 	while (unmapped < size) {
-		size_t count, got;
-		size_t pgsize = iok_pgsize(d->pgsize_bitmap, iova, iova, size - unmapped, &count);
+		size_t count, got, pgsize;
 
-		got = pgsize ? iok_pgtable_unmap_pages(d->pt, iova, pgsize, count) : 0;
+		if (run_is_4k(d, size - unmapped)) {
+			got = unmap_4k(d->pt, iova, (size - unmapped) >> 12);
+		} else {
+			pgsize = iok_pgsize(d->pgsize_bitmap, iova, iova, size - unmapped, &count);
+			got = pgsize ? iok_pgtable_unmap_pages(d->pt, iova, pgsize, count) : 0;
+		}
 		/* A hole ends the walk: nothing beyond it is looked at. */
 		if (!got)
 			break;
@@ -252,6 +331,20 @@ static size_t unmap_nosync(struct iok_domain *d, uint64_t iova, size_t size)
 		unmapped += got;
 	}
 	return unmapped;
+}
+
+static inline size_t unmap_nosync(struct iok_domain *d, uint64_t iova, size_t size)
+{
+	size_t got;
+
+	if (d && fast_4k(d, iova | size, size)) {
+		got = unmap_4k(d->pt, iova, size >> 12);
+		/* All of it, a larger leaf from its start (more), or a hole at once. */
+		if (__builtin_expect(got >= size || !got, 1))
+			return got;
+		return got + unmap_slow(d, iova + got, size - got);
+	}
+	return unmap_slow(d, iova, size);
 }
 
 IOK_EXPORT size_t iok_unmap(struct iok_domain *d, uint64_t iova, size_t size)

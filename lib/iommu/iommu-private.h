@@ -56,6 +56,7 @@ struct iok_domain {
 	iok_iopf_handler_fn iopf_handler;
 	void *iopf_arg;
 	struct iok_domain *next;	/* every allocated domain of the machine */
+	uint64_t serial;		/* never reused: tells it from a freed one at its address */
 };
 
 /* Per device of the topology, indexed by iok_dev.index. */
@@ -77,6 +78,9 @@ struct mdev {
 	int fail_err;
 	unsigned long attach_calls;
 	unsigned long set_pasid_calls;	/* pasid.c */
+	/* split.c: its alias set's domain while split off the group's; claims. */
+	struct iok_domain *split;
+	unsigned int claims;
 };
 
 struct iok_rgroup {
@@ -94,6 +98,9 @@ struct iok_rgroup {
 	unsigned int nr_pasid_ents, alloc_pasid_ents;
 	/* Waiting for its default domain (iok_machine_set_probe_window()). */
 	bool pending;
+	/* split.c: devices on their alias set's own domain; claimed as a whole. */
+	unsigned int nr_split;
+	bool claimed_whole;
 };
 
 struct iok_machine {
@@ -112,6 +119,9 @@ struct iok_machine {
 	unsigned int alloc_fail_nth;
 	unsigned int warnings;
 	uint64_t *pasid_ida;		/* pasid.c: the global PASID allocator */
+	/* What lib/dma caches of a device holds while this is unchanged (iok_machine_changed()). */
+	uint64_t gen;
+	uint64_t domain_serials;
 };
 
 static inline struct mdev *M(const struct iok_machine *m, const struct iok_dev *d)
@@ -133,6 +143,28 @@ static inline bool domain_is_dma(const struct iok_domain *d)
 static inline bool machine_has_dev(const struct iok_machine *m, const struct iok_dev *d)
 {
 	return m && d && d->topo == m->topo;
+}
+
+/*
+ * A device's driver, group or present state, a group's owner, domain or
+ * default domain, or a domain's type changed, or a domain was freed: what
+ * lib/dma caches per device (resolved once, reused while the generation
+ * holds) must be looked up again.
+ */
+static inline void iok_machine_changed(struct iok_machine *m)
+{
+	m->gen++;
+}
+
+/* For lib/dma's fast path: the generation, and a domain's identity over its lifetime. */
+static inline uint64_t iok_machine_gen(const struct iok_machine *m)
+{
+	return m->gen;
+}
+
+static inline uint64_t iok_domain_serial(const struct iok_domain *d)
+{
+	return d->serial;
 }
 
 /* A kernel WARN: counted and logged; the caller then does nothing. */
@@ -168,6 +200,15 @@ void iok_device_release_rid(struct iok_machine *m, struct iok_dev *dev);
 /* owner.c */
 int iok_setup_default_domain(struct iok_rgroup *rg, int target);
 int iok_device_unuse_default_domain(struct iok_machine *m, struct iok_dev *dev);
+
+/* split.c: alias sets on their own domains (isolation=relaxed) */
+struct iok_domain *iok_split_dev_domain(const struct iok_rgroup *rg, const struct iok_dev *dev);
+int iok_split_join(struct iok_rgroup *rg, struct iok_dev *dev, struct iok_domain **new);
+void iok_split_forget(struct iok_machine *m, struct iok_dev *dev);
+void iok_split_clear(struct iok_rgroup *rg);
+int iok_split_claimed(struct iok_rgroup *rg, struct iok_dev *dev, int rc);
+void iok_split_released(struct iok_rgroup *rg, struct iok_dev *dev);
+int iok_split_check(struct iok_machine *m);
 
 /* pasid.c */
 void iok_pasid_group_free(struct iok_rgroup *rg);

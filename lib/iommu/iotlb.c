@@ -424,9 +424,22 @@ static int domain_flush(struct iok_domain *d, uint64_t iova, uint64_t last, bool
 
 IOK_EXPORT int iok_domain_flush_range(struct iok_domain *d, uint64_t iova, uint64_t size)
 {
+	struct iok_iommu_unit *u;
+
 	if (!d || !size || size - 1 > UINT64_MAX - iova)
 		return -EINVAL;
-	return domain_flush(d, iova, iova + size - 1, false);
+	u = d->unit;
+	if (!u)
+		return domain_flush(d, iova, iova + size - 1, false);
+	/* A paging domain: one unit, its ID at hand (domain_flush() without the search). */
+	if (!d->did)
+		return 0;
+	u->hw.inv_range++;
+	/* Nothing cached for the ID, nothing to look for (iok_iotlb_inv_range()). */
+	if (d->did < u->hw.nr_dids && !u->hw.dids[d->did].classes)
+		return 0;
+	iok_iotlb_inv_range(&u->hw, d->did, IOTLB_ANY_PASID, iova, iova + size - 1);
+	return 0;
 }
 
 IOK_EXPORT int iok_domain_flush_all(struct iok_domain *d)

@@ -41,6 +41,8 @@ int iok_machine_warn(struct iok_machine *m, int err, const char *fmt, ...)
 
 int iok_machine_checked(struct iok_machine *m, int rc)
 {
+	/* Whatever the call changed, lib/dma looks again (the hooks name the cases). */
+	iok_machine_changed(m);
 #ifndef NDEBUG
 	char saved[sizeof(m->ctx->error)];
 	int bad;
@@ -72,6 +74,9 @@ static int driver_get(struct iok_machine *m, enum iok_iommu_kind kind,
 	if (!drv)
 		return -ENOMEM;
 	*drv = driver_models[i];
+	/* The topology's iommu_aw: every domain of the boot translates that width. */
+	if (m->topo->params.iommu_aw)
+		drv->ias = m->topo->params.iommu_aw;
 	m->drivers[kind] = drv;
 	rc = iok_domain_new_static(m, drv, IOK_DOMAIN_IDENTITY, &drv->identity);
 	if (!rc && kind != IOK_IOMMU_VIRTIO)
@@ -191,6 +196,7 @@ static void rgroup_free(struct iok_rgroup *rg)
 
 	m->by_id[rg->id] = NULL;
 	rg->domain = rg->default_domain = rg->blocking_domain = NULL;
+	iok_machine_changed(m);
 	if (def && !def->is_static)
 		iok_domain_destroy(def);
 	if (blk && !blk->is_static)
@@ -226,6 +232,7 @@ static int probe_dev(struct iok_machine *m, struct iok_dev *d)
 	md->unit = &m->units[d->unit];
 	md->require_direct = has_direct(md);
 	md->group = rg;
+	iok_machine_changed(m);
 	return 0;
 }
 
@@ -239,6 +246,7 @@ static void unprobe_dev(struct iok_machine *m, struct iok_dev *d)
 
 	iok_device_release_rid(m, d);
 	md->group = NULL;
+	iok_machine_changed(m);
 	md->unit = NULL;
 	md->stuck = false;
 	iok_grouping_hotplug_remove(m->g, d);
@@ -261,6 +269,7 @@ static int machine_new(struct iok_topo *topo, const char *drivers,
 		return -ENOMEM;
 	m->ctx = topo->ctx;
 	m->topo = topo;
+	m->gen = 1;
 	m->devs = calloc(topo->nr_devs + 1, sizeof(*m->devs));
 	rc = m->devs ? iok_grouping_compute(topo, &m->g) : -ENOMEM;
 	if (!rc)
@@ -398,6 +407,7 @@ IOK_EXPORT int iok_machine_hotplug_add(struct iok_machine *m, struct iok_dev *de
 	if (rc)
 		return iok_fail(m->ctx, rc, "%s cannot be plugged in", iok_dev_get_name(dev));
 	M(m, dev)->present = true;
+	iok_machine_changed(m);
 	grp = iok_dev_get_group(m->g, dev);
 	if (!grp)
 		return iok_machine_checked(m, 0);
@@ -463,6 +473,7 @@ IOK_EXPORT int iok_machine_hotplug_remove(struct iok_machine *m, struct iok_dev 
 	else if (iok_dev_is_present(m->g, dev))
 		iok_grouping_hotplug_remove(m->g, dev);
 	md->present = false;
+	iok_machine_changed(m);
 	return iok_machine_checked(m, 0);
 }
 

@@ -108,6 +108,7 @@ int iok_setup_default_domain(struct iok_rgroup *rg, int target)
 	if (domain_is_dma(dom))
 		direct_ok = map_direct_all(rg, dom);
 	rg->default_domain = dom;
+	iok_machine_changed(rg->m);
 	if (!rg->domain) {
 		rc = iok_group_set_domain(rg, dom, SET_DOMAIN_MUST_SUCCEED);
 		if (rc)
@@ -131,6 +132,7 @@ restore_domain:
 restore_default:
 	if (old) {
 		rg->default_domain = old;
+		iok_machine_changed(rg->m);
 		domain_drop(dom);
 	}
 	return rc;
@@ -185,6 +187,7 @@ static int store_type_6_1(struct iok_rgroup *rg, int req)
 		return 0;
 	if (fq_upgrade) {
 		def->type = IOK_DOMAIN_DMA_FQ;
+		iok_machine_changed(m);
 		return 0;
 	}
 	return iok_setup_default_domain(rg, type);
@@ -209,6 +212,7 @@ IOK_EXPORT int iok_group_set_default_type(struct iok_rgroup *rg, const char *typ
 	/* A flush queue comes up without a new domain. */
 	if (req == IOK_DOMAIN_DMA_FQ && def->type == IOK_DOMAIN_DMA) {
 		def->type = IOK_DOMAIN_DMA_FQ;
+		iok_machine_changed(rg->m);
 		return iok_machine_checked(rg->m, 0);
 	}
 	if (!iok_rgroup_nr_devs(rg) || rg->owner_cnt)
@@ -284,6 +288,7 @@ IOK_EXPORT int iok_device_bind_driver(struct iok_machine *m, struct iok_dev *dev
 			return iok_fail_prefix(m->ctx, rc, name);
 	}
 	md->driver = strdup(name);
+	iok_machine_changed(m);
 	if (!md->driver) {
 		if (!driver_managed_dma && md->group)
 			md->group->owner_cnt--;
@@ -307,6 +312,7 @@ IOK_EXPORT int iok_device_unbind_driver(struct iok_machine *m, struct iok_dev *d
 		iok_device_unuse_default_domain(m, dev);
 	free(md->driver);
 	md->driver = NULL;
+	iok_machine_changed(m);
 	md->driver_managed_dma = false;
 	return iok_machine_checked(m, 0);
 }
@@ -348,6 +354,7 @@ static int take_ownership(struct iok_rgroup *rg, const void *owner)
 		return rc;
 	rg->owner = owner;
 	rg->owner_cnt = 1;
+	iok_machine_changed(rg->m);
 	return 0;
 }
 
@@ -360,6 +367,9 @@ static int release_ownership(struct iok_rgroup *rg)
 					rg->nr_pasids);
 	rg->owner_cnt = 0;
 	rg->owner = NULL;
+	iok_machine_changed(rg->m);
+	/* Every alias set goes back with the group: release unsplits (split.c). */
+	iok_split_released(rg, NULL);
 	return iok_group_set_domain(rg, rg->default_domain, SET_DOMAIN_MUST_SUCCEED);
 }
 
@@ -373,7 +383,7 @@ IOK_EXPORT int iok_group_claim_dma_owner(struct iok_rgroup *rg, const void *owne
 	if (rg->owner_cnt)
 		return iok_fail(rg->m->ctx, -EPERM, "group %d is in use (owner_cnt %u)",
 				rg->id, rg->owner_cnt);
-	return iok_machine_checked(rg->m, take_ownership(rg, owner));
+	return iok_machine_checked(rg->m, iok_split_claimed(rg, NULL, take_ownership(rg, owner)));
 }
 
 IOK_EXPORT int iok_group_release_dma_owner(struct iok_rgroup *rg)
@@ -402,9 +412,9 @@ IOK_EXPORT int iok_device_claim_dma_owner(struct iok_machine *m, struct iok_dev 
 			return iok_fail(m->ctx, -EPERM, "group %d is in use by %s", rg->id,
 					rg->owner ? "another owner" : "a DMA-API driver");
 		rg->owner_cnt++;
-		return iok_machine_checked(m, 0);
+		return iok_machine_checked(m, iok_split_claimed(rg, dev, 0));
 	}
-	return iok_machine_checked(m, take_ownership(rg, owner));
+	return iok_machine_checked(m, iok_split_claimed(rg, dev, take_ownership(rg, owner)));
 }
 
 IOK_EXPORT int iok_device_release_dma_owner(struct iok_machine *m, struct iok_dev *dev)
@@ -418,6 +428,7 @@ IOK_EXPORT int iok_device_release_dma_owner(struct iok_machine *m, struct iok_de
 		return iok_fail(m->ctx, -ENODEV, "%s has no IOMMU group", iok_dev_get_name(dev));
 	if (rg->owner_cnt > 1) {
 		rg->owner_cnt--;
+		iok_split_released(rg, dev);
 		return iok_machine_checked(m, 0);
 	}
 	return iok_machine_checked(m, release_ownership(rg));

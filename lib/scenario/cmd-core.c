@@ -140,37 +140,48 @@ static int cmd_cmdline(struct iok_scn *s, int argc, char **argv, struct iok_scn_
 	return rc;
 }
 
-/* "intel" for every unit, or "intel,amd": one driver per unit, in firmware order. */
-static int cmd_iommu(struct iok_scn *s, int argc, char **argv, struct iok_scn_res *res)
+/*
+ * "intel" for every unit, or "intel,amd": one driver per unit, in firmware
+ * order; a last ",aw=BITS" is the units' address width (iommu_aw).
+ */
+int scn_iommu_set(struct iok_scn *s, const char *kinds)
 {
-	const char *kinds = argv[1];
-	size_t first = strcspn(kinds, ",");
+	const char *aw = strstr(kinds, ",aw=");
+	size_t first = strcspn(kinds, ","), all = aw ? (size_t)(aw - kinds) : strlen(kinds);
 	char *kind;
 	int rc;
 
+	if (aw && (rc = scn_param_add(s, "iommu_aw", aw + 4, false)))
+		return rc;
 	kind = strndup(kinds, first);
 	if (!kind)
 		return -ENOMEM;
 	rc = scn_param_add(s, "iommu", kind, false);
 	free(kind);
-	if (rc || !kinds[first])
+	if (rc)
 		return rc;
+	/* The last `iommu` is in force: one KIND drops an earlier list. */
 	free(s->drivers);
-	s->drivers = strdup(kinds);
-	return s->drivers ? 0 : -ENOMEM;
+	s->drivers = first == all ? NULL : strndup(kinds, all);
+	return first == all || s->drivers ? 0 : -ENOMEM;
+}
+
+static int cmd_iommu(struct iok_scn *s, int argc, char **argv, struct iok_scn_res *res)
+{
+	return scn_iommu_set(s, argv[1]);
 }
 
 static int cmd_param(struct iok_scn *s, int argc, char **argv, struct iok_scn_res *res)
 {
 	static const char *const keys[] = { "kernel", "iommu", "acs", "cmdline", "acs_override",
-					    "no_iommu", "absent" };
+					    "no_iommu", "absent", "iommu_aw" };
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(keys); i++)
 		if (!strcmp(argv[1], keys[i]))
 			return scn_param_add(s, argv[1], argv[2], false);
 	return iok_scn_error(s, "unknown parameter '%s' (kernel, iommu, acs, cmdline, "
-			     "acs_override, no_iommu, absent)", argv[1]);
+			     "acs_override, no_iommu, absent, iommu_aw)", argv[1]);
 }
 
 static int cmd_boot(struct iok_scn *s, int argc, char **argv, struct iok_scn_res *res)
@@ -858,10 +869,11 @@ const struct iok_scn_cmd iok_scn_cmds_core[] = {
 	{ "kernel", cmd_kernel, 1, 1, "kernel VER", "follow the rules of Linux VER (6.1, 6.19, ...)" },
 	{ "cmdline", cmd_cmdline, 1, -1, "cmdline ARGS...",
 	  "kernel command line (iommu=pt, iommu.strict=1, pci=...); appends" },
-	{ "iommu", cmd_iommu, 1, 1, "iommu KIND[,KIND...]",
-	  "IOMMU driver: intel, amd, arm, virtio, none; a list gives one per unit" },
+	{ "iommu", cmd_iommu, 1, 1, "iommu KIND[,KIND...][,aw=BITS]",
+	  "IOMMU driver: intel, amd, arm, virtio, none; a list gives one per unit; aw: address width" },
 	{ "param", cmd_param, 2, 2, "param KEY VALUE",
-	  "another topology parameter: acs, acs_override, no_iommu, absent (BDFs unplugged at boot)" },
+	  "another topology parameter: acs, acs_override, no_iommu, absent (BDFs unplugged at boot), "
+	  "iommu_aw (32-48 bits)" },
 	{ "boot", cmd_boot, 0, 0, "boot", "build the machine and probe its devices now" },
 	{ "echo", cmd_echo, 0, -1, "echo TEXT...", "answers OK TEXT" },
 	{ "sleep", cmd_sleep, 1, 1, "sleep MS", "the model has no time: OK at once" },

@@ -57,6 +57,11 @@ static int get_fabric(struct iok_scn *s, struct iok_fabric **out)
 	return 0;
 }
 
+int iok_scn_fabric(struct iok_scn *s, struct iok_fabric **out)
+{
+	return get_fabric(s, out);
+}
+
 /* "02:00.1" in segment 0, as the runner prints BDFs; the full name elsewhere. */
 static const char *short_bdf(const struct iok_dev *d)
 {

@@ -35,39 +35,6 @@ static void ext_free(void *p)
 	free(x);
 }
 
-/*
- * The fabric family keeps its fabric first in its state (cmd-fabric.c); a
- * read of one byte makes it build the fabric if nothing did yet.
- */
-struct fabric_view {
-	struct iok_fabric *f;
-};
-
-static int get_fabric(struct iok_scn *s, struct iok_fabric **out)
-{
-	struct fabric_view *fv = iok_scn_ext_get(s, IOK_SCN_EXT_FABRIC);
-	const struct iok_scn_cmd *c;
-	struct iok_scn_res res;
-	char w0[] = "mem_read", w1[] = "0", w2[] = "1";
-	char *argv[] = { w0, w1, w2, NULL };
-	int rc;
-
-	if (!fv) {
-		for (c = iok_scn_cmds_fabric; c->name && strcmp(c->name, "mem_read"); c++)
-			;
-		if (!c->name)
-			return iok_scn_error(s, "the fabric family has no mem_read");
-		rc = c->fn(s, 3, argv, &res);
-		if (rc == IOK_SCN_ESCRIPT)
-			return rc;
-		fv = iok_scn_ext_get(s, IOK_SCN_EXT_FABRIC);
-		if (!fv)
-			return iok_scn_error(s, "the fabric could not be built");
-	}
-	*out = fv->f;
-	return 0;
-}
-
 static int get_sva(struct iok_scn *s, struct iok_sva **out)
 {
 	struct sva_ext *x = iok_scn_ext_get(s, IOK_SCN_EXT_SVA);
@@ -78,7 +45,7 @@ static int get_sva(struct iok_scn *s, struct iok_sva **out)
 		*out = x->sva;
 		return 0;
 	}
-	rc = get_fabric(s, &f);
+	rc = iok_scn_fabric(s, &f);
 	if (rc)
 		return rc;
 	x = calloc(1, sizeof(*x));

@@ -438,6 +438,59 @@ static int cmd_ioctl(struct iok_scn *s, int argc, char **argv, struct iok_scn_re
 	return ret(r);
 }
 
+/* ---- process bonds of a container (iommukit extension, docs/vfio.md) ---- */
+
+/*
+ * The process exits (its fds close, its groups' bonds are unbound) before
+ * the SVA layer frees the mms: IOK_SCN_EXT_VFIO_SVA goes first.
+ */
+static void proc_exit(void *ext)
+{
+	struct scn_uapi *u = ext;
+
+	iok_proc_free(u->proc);
+	u->proc = NULL;
+}
+
+static int mm_arg(struct iok_scn *s, char **argv, struct scn_uapi **u, int *fd,
+		  struct iok_mm **mm)
+{
+	void *obj;
+	int rc = fd_arg(s, argv, 1, u, fd);
+
+	if (!rc)
+		rc = iok_scn_name_get(s, argv[2], "mm", &obj);
+	if (rc)
+		return rc;
+	*mm = obj;
+	if (!iok_scn_ext_get(s, IOK_SCN_EXT_VFIO_SVA))
+		iok_scn_ext_set(s, IOK_SCN_EXT_VFIO_SVA, *u, proc_exit);
+	return 0;
+}
+
+static int cmd_bind_mm(struct iok_scn *s, int argc, char **argv, struct iok_scn_res *res)
+{
+	struct scn_uapi *u;
+	struct iok_mm *mm;
+	uint32_t pasid;
+	int fd, rc = mm_arg(s, argv, &u, &fd, &mm);
+
+	if (!rc)
+		rc = iok_vfio_container_bind_mm(u->proc, fd, mm, &pasid);
+	if (!rc)
+		iok_scn_printf(res, "pasid=%u", pasid);
+	return rc;
+}
+
+static int cmd_unbind_mm(struct iok_scn *s, int argc, char **argv, struct iok_scn_res *res)
+{
+	struct scn_uapi *u;
+	struct iok_mm *mm;
+	int fd, rc = mm_arg(s, argv, &u, &fd, &mm);
+
+	return rc ? rc : iok_vfio_container_unbind_mm(u->proc, fd, mm);
+}
+
 const struct iok_scn_cmd iok_scn_cmds_vfio[] = {
 	{ "open", cmd_open, 2, 2, "open NAME container|group:BDF|PATH",
 	  "open /dev/vfio/vfio, the device's /dev/vfio/N, or a path" },
@@ -461,5 +514,9 @@ const struct iok_scn_cmd iok_scn_cmds_vfio[] = {
 	{ "reset", cmd_reset, 1, 1, "reset D", "VFIO_DEVICE_RESET" },
 	{ "ioctl", cmd_ioctl, 2, 3, "ioctl NAME REQUEST [ARG]",
 	  "a raw ioctl with an integer argument; answers its return value" },
+	{ "bind_mm", cmd_bind_mm, 2, 2, "bind_mm C MM",
+	  "iommukit's VFIO_IOMMU_BIND of process MM (2018 SVA series, not in Linux): OK pasid=N" },
+	{ "unbind_mm", cmd_unbind_mm, 2, 2, "unbind_mm C MM",
+	  "iommukit's VFIO_IOMMU_UNBIND of process MM (not in Linux)" },
 	{ NULL, NULL, 0, 0, NULL, NULL },
 };

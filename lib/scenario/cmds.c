@@ -7,6 +7,8 @@
  */
 #include "scenario-private.h"
 
+extern const struct iok_scn_cmd iok_scn_cmds_core_split[];
+
 const struct iok_scn_family iok_scn_families[] = {
 	{ "core", iok_scn_cmds_core },
 	{ "fabric", iok_scn_cmds_fabric },
@@ -14,5 +16,7 @@ const struct iok_scn_family iok_scn_families[] = {
 	{ "sysfs", iok_scn_cmds_sysfs },
 	{ "vfio", iok_scn_cmds_vfio },
 	{ "sva", iok_scn_cmds_sva },
+	{ "iommufd", iok_scn_cmds_iommufd },
+	{ "core-split", iok_scn_cmds_core_split },
 	{ NULL, NULL },
 };

@@ -500,9 +500,32 @@ int iok_scn_run(struct iok_scn *s, const char *name, const char *text)
 
 /* ---- lifetime ----------------------------------------------------------- */
 
+/* The caller's "KEY=VALUE" parameters; a bad key shows when the machine is built. */
+static int opts_params(struct iok_scn *s)
+{
+	const char *const *kv;
+	int rc = 0;
+
+	for (kv = s->opts.params; kv && *kv && !rc; kv++) {
+		const char *eq = strchr(*kv, '=');
+		char *key;
+
+		if (!eq || eq == *kv)
+			return iok_fail(s->ctx, -EINVAL, "parameter '%s' is not KEY=VALUE", *kv);
+		key = strndup(*kv, eq - *kv);
+		if (!key)
+			return -ENOMEM;
+		rc = strcmp(key, "iommu") ? scn_param_add(s, key, eq + 1, !strcmp(key, "cmdline"))
+					  : scn_iommu_set(s, eq + 1);
+		free(key);
+	}
+	return rc;
+}
+
 int iok_scn_new(struct iok_ctx *ctx, const struct iok_scenario_opts *opts, struct iok_scn **out)
 {
 	struct iok_scn *s;
+	int rc;
 
 	if (!ctx || !out)
 		return -EINVAL;
@@ -516,6 +539,11 @@ int iok_scn_new(struct iok_ctx *ctx, const struct iok_scenario_opts *opts, struc
 	if (s->opts.kernel && scn_param_add(s, "kernel", s->opts.kernel, false)) {
 		iok_scn_free(s);
 		return -ENOMEM;
+	}
+	rc = opts_params(s);
+	if (rc) {
+		iok_scn_free(s);
+		return rc;
 	}
 	*out = s;
 	return 0;

@@ -106,6 +106,8 @@ void scn_machine_free(struct iok_scn *s);
 
 /* cmd-core.c: a parameter for the machine, applied when it is built. */
 int scn_param_add(struct iok_scn *s, const char *key, const char *value, bool append);
+/* `iommu KIND[,KIND...][,aw=BITS]` (cmd-core.c). */
+int scn_iommu_set(struct iok_scn *s, const char *kinds);
 
 /* runner.c */
 bool scn_expect_match(const char *expected, const char *result);

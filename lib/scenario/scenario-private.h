@@ -56,7 +56,8 @@ struct iok_scn_cmd {
 /*
  * Per-scenario state that a command family keeps (its fabric, its VFIO
  * file table...). The runner frees it with @free when the machine is
- * rebuilt (a new `topology`) and at the end of the run.
+ * rebuilt (a new `topology`) and at the end of the run, the last entry
+ * first: state goes before the state it uses.
  */
 enum iok_scn_ext {
 	IOK_SCN_EXT_FABRIC,
@@ -64,6 +65,7 @@ enum iok_scn_ext {
 	IOK_SCN_EXT_SYSFS,
 	IOK_SCN_EXT_VFIO,
 	IOK_SCN_EXT_SVA,
+	IOK_SCN_EXT_VFIO_SVA,	/* the vfio family's process bonds: go before SVA */
 	IOK_SCN_EXT_IOMMUFD,
 	IOK_SCN_EXT_MAX,
 };
@@ -74,6 +76,14 @@ void iok_scn_ext_set(struct iok_scn *s, enum iok_scn_ext id, void *ext,
 
 /* The library context (messages of failed library calls live there). */
 struct iok_ctx *iok_scn_ctx(struct iok_scn *s);
+
+/*
+ * The fabric of the scenario's machine, the fabric family's (cmd-fabric.c),
+ * built on first use: the other families reach memory and DMA through it.
+ * Return: 0, IOK_SCN_ESCRIPT (no machine, or it could not be built), -ENOMEM.
+ */
+struct iok_fabric;
+int iok_scn_fabric(struct iok_scn *s, struct iok_fabric **out);
 
 /*
  * The simulated machine, built (and its devices probed) from the scenario's

@@ -80,20 +80,64 @@ static const char *const iommu_names[] = {
 	[IOK_IOMMU_VIRTIO] = "virtio",
 };
 
+/* Canonical spellings of the address widths iommu_aw takes. */
+#define AW_MIN 32
+#define AW_MAX 48
+static const char aw_names[AW_MAX - AW_MIN + 1][3] = {
+	"32", "33", "34", "35", "36", "37", "38", "39", "40",
+	"41", "42", "43", "44", "45", "46", "47", "48",
+};
+
+/*
+ * The units' input address width (VT-d's MGAW): QEMU's intel-iommu has 39
+ * bits, the model's drivers 48. "" or "0" is the drivers' own.
+ */
+static int parse_aw(struct iok_topo *topo, const char *v, size_t len, unsigned int *out)
+{
+	unsigned int bits = 0;
+	size_t i;
+
+	for (i = 0; i < len && bits <= AW_MAX; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			break;
+		bits = bits * 10 + (v[i] - '0');
+	}
+	if (i < len || (bits && (bits < AW_MIN || bits > AW_MAX)))
+		return iok_fail(topo->ctx, -EINVAL,
+				"IOMMU address width '%.*s' is not %d to %d bits (0: the driver's)",
+				(int)len, v, AW_MIN, AW_MAX);
+	*out = bits;
+	return 0;
+}
+
+/* "KIND[,aw=BITS]": the driver, and options of its units. */
 static int parse_iommu(struct iok_topo *topo, const char *v)
 {
-	unsigned int i;
+	size_t len = strcspn(v, ",");
+	unsigned int i, aw = topo->params.iommu_aw;
+	const char *opt;
 
+	for (opt = v + len; *opt == ','; opt += len) {
+		opt++;
+		len = strcspn(opt, ",");
+		if (strncmp(opt, "aw=", 3) || len < 3)
+			return iok_fail(topo->ctx, -EINVAL, "IOMMU option '%.*s' is not aw=BITS",
+					(int)len, opt);
+		if (parse_aw(topo, opt + 3, len - 3, &aw))
+			return -EINVAL;
+	}
+	len = strcspn(v, ",");
 	for (i = 0; i < ARRAY_SIZE(iommu_names); i++) {
-		if (strcmp(v, iommu_names[i]))
+		if (strlen(iommu_names[i]) != len || strncmp(v, iommu_names[i], len))
 			continue;
 		topo->params.iommu = i;
 		topo->params.ivrs = i == IOK_IOMMU_AMD;
 		topo->params.acs_requested = i != IOK_IOMMU_NONE;
+		topo->params.iommu_aw = aw;
 		return 0;
 	}
 	return iok_fail(topo->ctx, -EINVAL,
-			"unknown IOMMU '%s' (intel, amd, arm, virtio, none)", v);
+			"unknown IOMMU '%.*s' (intel, amd, arm, virtio, none)", (int)len, v);
 }
 
 /*
@@ -494,8 +538,10 @@ IOK_EXPORT int iok_topo_set_param(struct iok_topo *topo, const char *key,
 				      &topo->params.nr_absent, &topo->params.absent_str);
 	if (!strcmp(key, "isolation"))
 		return parse_isolation(topo, value);
+	if (!strcmp(key, "iommu_aw"))
+		return parse_aw(topo, value, strlen(value), &topo->params.iommu_aw);
 	return iok_fail(topo->ctx, -EINVAL,
-			"unknown parameter '%s' (kernel, iommu, acs, cmdline, acs_override, no_iommu, absent, isolation)",
+			"unknown parameter '%s' (kernel, iommu, iommu_aw, acs, cmdline, acs_override, no_iommu, absent, isolation)",
 			key);
 }
 
@@ -519,5 +565,7 @@ IOK_EXPORT const char *iok_topo_get_param(struct iok_topo *topo, const char *key
 		return topo->params.absent_str ? topo->params.absent_str : "";
 	if (!strcmp(key, "isolation"))
 		return topo->params.isolation_relaxed ? "relaxed" : "kernel";
+	if (!strcmp(key, "iommu_aw"))
+		return topo->params.iommu_aw ? aw_names[topo->params.iommu_aw - AW_MIN] : "";
 	return NULL;
 }

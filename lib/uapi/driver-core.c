@@ -57,7 +57,8 @@ int iok_sf_register_driver(struct iok_sysfs *sf, const struct drv_model *model,
 	memset(drv, 0, sizeof(*drv));
 	drv->name = strdup(model->name);
 	if (!drv->name) {
-		memmove(&sf->drivers[at], &sf->drivers[at + 1], (sf->nr_drivers - at) * sizeof(*drv));
+		memmove(&sf->drivers[at], &sf->drivers[at + 1],
+			(sf->nr_drivers - at) * sizeof(*drv));
 		return -ENOMEM;
 	}
 	drv->model = model;
@@ -497,7 +498,7 @@ static int scan_ids(const char *buf, uint32_t *v, int max)
 		char *end;
 
 		p += strspn(p, " \t\n");
-		if (!isxdigit((unsigned char)*p) && !((p[0] == '0') && (p[1] == 'x' || p[1] == 'X')))
+		if (!isxdigit((unsigned char)*p))
 			break;
 		x = strtoul(p, &end, 16);
 		if (end == p)
@@ -702,7 +703,7 @@ int iok_sf_unbind(struct iok_sysfs *sf, struct sf_driver *drv, const char *buf,
 	if (release_would_block(sf, dev)) {
 		if (!job)
 			return iok_fail(sf->ctx, -EDEADLK,
-					"unbinding %s from %s waits until its VFIO device is closed",
+					"unbinding %s from %s waits for its VFIO device fd",
 					drv->name, iok_dev_get_name(dev));
 		rc = wait_release(sf, dev, job);
 		if (rc == IOK_SYSFS_BLOCKED && !SD(sf, dev)->releasing)
@@ -873,7 +874,8 @@ int iok_sf_rescan(struct iok_sysfs *sf, struct iok_dev *where, const char *buf)
 		int rc = device_attach(sf, added[i]);
 
 		if (rc < 0)
-			info(sf->ctx, "%s: device attach failed (%d)", iok_dev_get_name(added[i]), rc);
+			info(sf->ctx, "%s: device attach failed (%d)",
+			     iok_dev_get_name(added[i]), rc);
 	}
 	return 0;
 }

@@ -336,14 +336,18 @@ static int alloc_iova(struct ifd_ioas *ioas, uint64_t *iova, uint64_t addr, uint
 	bool found = false;
 
 	if (!length || length >= IFD_ULONG_MAX / 2)
-		return -EOVERFLOW;
+		return ifd_fail(ioas->ictx, -EOVERFLOW, "length %#llx is too large for an "
+				"automatic IOVA", (unsigned long long)length);
 	a.align = roundup_pow2(length);
 	if (addr && (addr & -addr) < a.align)
 		a.align = addr & -addr;
 	if (a.align >= IFD_HPAGE_SIZE)
 		a.align = IFD_HPAGE_SIZE;
 	if (a.align < ioas->iova_alignment)
-		return -EINVAL;
+		return ifd_fail(ioas->ictx, -EINVAL, "the user address and length allow an "
+				"alignment of %#llx, the IOAS needs %#llx",
+				(unsigned long long)a.align,
+				(unsigned long long)ioas->iova_alignment);
 	used = used_ranges(ioas, true, &n);
 	if (!used)
 		return -ENOMEM;
@@ -362,7 +366,8 @@ static int alloc_iova(struct ifd_ioas *ioas, uint64_t *iova, uint64_t addr, uint
 	}
 	free(used);
 	if (!found)
-		return -ENOSPC;
+		return ifd_fail(ioas->ictx, -ENOSPC, "no free IOVA range of %#llx bytes",
+				(unsigned long long)length);
 	*iova = a.iova;
 	return 0;
 }
@@ -372,14 +377,20 @@ static int check_iova(struct ifd_ioas *ioas, uint64_t iova, uint64_t length)
 {
 	uint64_t last;
 
+	struct iok_iommufd *ictx = ioas->ictx;
+
 	if (iova & (ioas->iova_alignment - 1))
-		return -EINVAL;
+		return ifd_fail(ictx, -EINVAL, "IOVA %#llx is not aligned to the IOAS's %#llx",
+				(unsigned long long)iova,
+				(unsigned long long)ioas->iova_alignment);
 	if (__builtin_add_overflow(iova, length - 1, &last))
-		return -EOVERFLOW;
+		return ifd_fail(ictx, -EOVERFLOW, "the range wraps");
 	if (reserved_meets(ioas, iova, last))
-		return -EINVAL;
+		return ifd_fail(ictx, -EINVAL, "[%#llx, %#llx] meets a reserved range",
+				(unsigned long long)iova, (unsigned long long)last);
 	if (area_first(ioas, iova, last))
-		return -EEXIST;
+		return ifd_fail(ictx, -EEXIST, "[%#llx, %#llx] meets a mapping",
+				(unsigned long long)iova, (unsigned long long)last);
 	return 0;
 }
 
@@ -397,9 +408,12 @@ static int new_area(struct ifd_ioas *ioas, const struct pages_elm *e, uint64_t i
 	struct ifd_area *area;
 
 	if ((prot & IOK_PROT_WRITE) && !e->pages->writable)
-		return -EPERM;
+		return ifd_fail(ioas->ictx, -EPERM, "writeable requested of pages pinned "
+				"read-only");
 	if ((e->start_byte % IFD_PAGE_SIZE) & (ioas->iova_alignment - 1))
-		return -EINVAL;
+		return ifd_fail(ioas->ictx, -EINVAL, "the user address's offset in its page is "
+				"not aligned to the IOAS's %#llx",
+				(unsigned long long)ioas->iova_alignment);
 	area = calloc(1, sizeof(*area));
 	if (!area)
 		return -ENOMEM;
@@ -423,7 +437,9 @@ static int map_pages(struct ifd_ioas *ioas, const struct pages_elm *elms, unsign
 	int rc;
 
 	if (!length || (length & (ioas->iova_alignment - 1)))
-		return -EINVAL;
+		return ifd_fail(ioas->ictx, -EINVAL, "length %#llx is not a non-zero multiple "
+				"of the IOAS's alignment %#llx", (unsigned long long)length,
+				(unsigned long long)ioas->iova_alignment);
 	if (!fixed)
 		rc = alloc_iova(ioas, iova, elms[0].pages->base + elms[0].start_byte, length);
 	else
@@ -468,9 +484,9 @@ int ifd_iopt_map_user(struct ifd_ioas *ioas, uint64_t *iova, uint64_t uva, uint6
 
 	/* iopt_alloc_user_pages() */
 	if (__builtin_add_overflow(uva, length, &end))
-		return -EOVERFLOW;
+		return ifd_fail(ioas->ictx, -EOVERFLOW, "user range wraps");
 	if (!length || length > SIZE_MAX - IFD_PAGE_SIZE)
-		return -EINVAL;
+		return ifd_fail(ioas->ictx, -EINVAL, "length %#llx", (unsigned long long)length);
 	e.pages = ifd_pages_new(ioas->ictx, uva, length, prot & IOK_PROT_WRITE, &e.start_byte);
 	if (!e.pages)
 		return -ENOMEM;
@@ -521,9 +537,7 @@ int ifd_ioas_map(struct ifd_ucmd *u)
 	rc = ifd_iopt_map_user(ioas, &iova, cmd->user_va, cmd->length, map_prot(cmd->flags),
 			       cmd->flags & IOK_IOMMU_IOAS_MAP_FIXED_IOVA);
 	if (rc)
-		return ifd_fail(ictx, rc, "IOAS_MAP of %#llx bytes at %#llx failed: %s",
-				(unsigned long long)cmd->length, (unsigned long long)cmd->iova,
-				iok_get_error(ictx->ctx));
+		return rc;
 	cmd->iova = iova;
 	return ifd_respond(u);
 }
@@ -657,8 +671,7 @@ int ifd_ioas_copy(struct ifd_ucmd *u)
 		ifd_pages_put(elms[i].pages);
 	free(elms);
 	if (rc)
-		return dst ? ifd_fail(ictx, rc, "IOAS_COPY to %#llx failed",
-				      (unsigned long long)cmd->dst_iova) : rc;
+		return rc;
 	cmd->dst_iova = iova;
 	return ifd_respond(u);
 }
@@ -785,12 +798,14 @@ static int area_split(struct ifd_ioas *ioas, struct ifd_area *area, uint64_t iov
 	*rhs = *area;
 	rhs->iova = new_start;
 	rhs->start_byte = ifd_area_start_byte(area, new_start);
+	/* The left half first, so that the right one sorts after it. */
+	area->last = iova;
 	rc = area_insert(ioas, rhs);
 	if (rc) {
+		area->last = rhs->last;
 		free(rhs);
 		return rc;
 	}
-	area->last = iova;
 	area->pages->refs++;
 	/* Each half holds its own storage pin: a page both halves cover needs two. */
 	if (area->storage && area_first_page(rhs) == area_last_page(area))
@@ -835,6 +850,20 @@ static bool put_range(uint64_t start, uint64_t last, void *arg)
 	return false;
 }
 
+int ifd_iopt_for_each_hole(struct ifd_ioas *ioas, bool (*fn)(uint64_t, uint64_t, void *),
+			   void *arg)
+{
+	struct ifd_range *used;
+	unsigned int n;
+
+	used = used_ranges(ioas, false, &n);
+	if (!used)
+		return -ENOMEM;
+	for_each_hole(used, n, 0, IFD_ULONG_MAX, fn, arg);
+	free(used);
+	return 0;
+}
+
 /* IOAS_IOVA_RANGES: the holes of the reserved ranges (the allow-list is not subtracted). */
 int ifd_ioas_iova_ranges(struct ifd_ucmd *u)
 {
@@ -842,8 +871,6 @@ int ifd_ioas_iova_ranges(struct ifd_ucmd *u)
 	struct iok_iommufd *ictx = u->ictx;
 	struct ranges_arg a = { .max = cmd->num_iovas };
 	struct ifd_ioas *ioas;
-	struct ifd_range *used;
-	unsigned int n;
 
 	if (cmd->reserved)
 		return ifd_fail(ictx, -EOPNOTSUPP, "IOAS_IOVA_RANGES: reserved set");
@@ -851,11 +878,8 @@ int ifd_ioas_iova_ranges(struct ifd_ucmd *u)
 	if (!ioas)
 		return no_ioas(ictx, cmd->ioas_id);
 	a.out = (struct iok_iommu_iova_range *)(uintptr_t)cmd->allowed_iovas;
-	used = used_ranges(ioas, false, &n);
-	if (!used)
+	if (ifd_iopt_for_each_hole(ioas, put_range, &a))
 		return -ENOMEM;
-	for_each_hole(used, n, 0, IFD_ULONG_MAX, put_range, &a);
-	free(used);
 	if (a.fault)
 		return ifd_fail(ictx, -EFAULT, "IOAS_IOVA_RANGES: bad allowed_iovas");
 	cmd->num_iovas = a.num;
@@ -918,11 +942,12 @@ int ifd_ioas_allow_iovas(struct ifd_ucmd *u)
 		return rc;
 	for (i = 0; i < cmd->num_iovas; i++)
 		if (reserved_meets(ioas, r[i].start, r[i].last)) {
+			rc = ifd_fail(ictx, -EADDRINUSE,
+				      "ALLOW_IOVAS: [%#llx, %#llx] meets a reserved range",
+				      (unsigned long long)r[i].start,
+				      (unsigned long long)r[i].last);
 			free(r);
-			return ifd_fail(ictx, -EADDRINUSE,
-					"ALLOW_IOVAS: [%#llx, %#llx] meets a reserved range",
-					(unsigned long long)r[i].start,
-					(unsigned long long)r[i].last);
+			return rc;
 		}
 	free(ioas->allowed);
 	ioas->allowed = r;

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * Pinned user memory (iopt_pages, spec runtime 7.3 step 5): the pages of a
- * process range that IOAS areas map. A page is pinned once, at its first
- * user (the domains' storage, an access pin), and counted against the
- * process's RLIMIT_MEMLOCK then; the frames come from the VFIO process
- * model (iok_proc_pin()), whose frames never move. Bytes are read and
- * written through the fabric's RAM.
+ * process range one MAP made, shared by the areas COPY makes of it. A page
+ * is pinned once per iopt_pages, at its first user (the domains' storage, an
+ * access pin), and counted against the process's RLIMIT_MEMLOCK then; the
+ * frames come from the VFIO process model (iok_proc_pin()), whose frames
+ * never move. Bytes are read and written through the fabric's RAM.
  */
 #include "lib/uapi/iommufd-private.h"
 

@@ -126,6 +126,7 @@ struct ifd_group {
 
 struct ifd_device {
 	struct ifd_obj obj;
+	struct iok_iommufd *ictx;
 	struct iok_dev *dev;
 	struct ifd_group *igroup;
 	bool iopf;		/* this context put it in its unit's IOPF queue */
@@ -140,7 +141,8 @@ struct ifd_access {
 	struct iok_iommufd_access_ops ops;
 	bool builtin;		/* the selftest's driver */
 	void *data;
-	struct ifd_ioas *ioas;
+	struct ifd_ioas *ioas;		/* NULL while detaching: no new pins */
+	struct ifd_ioas *ioas_unpin;	/* where the pins are */
 	uint64_t iova_alignment;
 	struct ifd_pin *pins;
 	unsigned int nr_pins, alloc_pins;
@@ -249,6 +251,9 @@ int ifd_iopt_disable_large_pages(struct ifd_ioas *ioas);
 void ifd_iopt_enable_large_pages(struct ifd_ioas *ioas);
 int ifd_iopt_add_domain(struct ifd_ioas *ioas, struct ifd_hwpt *hwpt);
 void ifd_iopt_remove_domain(struct ifd_ioas *ioas, struct ifd_hwpt *hwpt);
+/* Call @fn for each hole of the reserved ranges over all of IOVA; true stops. */
+int ifd_iopt_for_each_hole(struct ifd_ioas *ioas, bool (*fn)(uint64_t, uint64_t, void *),
+			   void *arg);
 int ifd_iopt_reserve(struct ifd_ioas *ioas, uint64_t start, uint64_t last, const void *owner);
 void ifd_iopt_remove_reserved(struct ifd_ioas *ioas, const void *owner);
 int ifd_iopt_enforce_dev_resv(struct ifd_ioas *ioas, struct iok_dev *dev);

@@ -386,7 +386,8 @@ static int list_numbers(struct iok_sysfs *sf, const struct node *n,
 static int list(struct iok_sysfs *sf, const struct node *n,
 		int (*fn)(const char *, void *), void *arg)
 {
-	static const char *const root[] = { "dev", "sys" }, *const sys[] = { "bus", "kernel", "module" },
+	static const char *const root[] = { "dev", "sys" },
+		*const sys[] = { "bus", "kernel", "module" },
 		*const pci[] = { "devices", "drivers", "drivers_probe", "rescan" },
 		*const drv[] = { "bind", "new_id", "remove_id", "uevent", "unbind", "module" },
 		*const grp[] = { "devices", "reserved_regions", "type" },

@@ -170,6 +170,7 @@ struct vfio_container {
 	struct vfio_group *groups;
 	struct vfio_type1 *iommu;	/* the backend after SET_IOMMU */
 	unsigned int refs;	/* the file, each group */
+	struct vfio_mm *mms;	/* processes bound (vfio-sva.c, not in Linux) */
 };
 
 struct iok_vfio {
@@ -199,6 +200,17 @@ long iok_vfio_container_ioctl(struct iok_proc *p, struct vfio_container *c,
 			      unsigned long req, void *arg, unsigned long uarg);
 int iok_vfio_container_attach_group(struct vfio_container *c, struct vfio_group *g);
 void iok_vfio_group_detach_container(struct vfio_group *g);
+
+/* VFIO_IOMMU_BIND of the 2018 SVA series (vfio-sva.c): iommukit's, not Linux's. */
+struct vfio_mm;
+long iok_vfio_sva_ioctl(struct iok_proc *p, struct vfio_container *c, unsigned long req,
+			void *arg, unsigned long uarg);
+/* A group joined the backend: bind it to those processes too, or detach it again. */
+int iok_vfio_sva_attach_group(struct vfio_container *c, struct vfio_group *g);
+/* Before it leaves: the group's share of every bond goes. */
+void iok_vfio_sva_detach_group(struct vfio_container *c, struct vfio_group *g);
+/* The backend goes (no group left): forget every process. */
+void iok_vfio_sva_release(struct vfio_container *c);
 
 /* The type1 backend: the container's iommu_data. */
 int iok_type1_check_extension(struct vfio_type1 *t, unsigned long ext);
@@ -232,6 +244,7 @@ struct vma {
 
 struct iok_proc {
 	struct iok_sysfs *sf;
+	struct iok_mm *mm;	/* its address space for SVA (iok_proc_set_mm()) */
 	struct proc_file **fds;
 	unsigned int nr_fds;
 	struct vma *vmas;

@@ -26,6 +26,7 @@ void iok_vfio_container_put(struct vfio_container *c)
 	/* Groups hold references: none is left here. */
 	if (c->iommu)
 		iok_type1_release(c->iommu);
+	iok_vfio_sva_release(c);
 	free(c);
 }
 
@@ -116,6 +117,9 @@ long iok_vfio_container_ioctl(struct iok_proc *p, struct vfio_container *c,
 		/* Passed to the backend; without one there is nothing to answer. */
 		if (!c->iommu)
 			return iok_fail(c->v->sf->ctx, -EINVAL, "the container has no IOMMU backend");
+		/* iommukit's VFIO_IOMMU_BIND/UNBIND (2018 SVA series, not in Linux). */
+		if (req == IOK_VFIO_IOMMU_BIND || req == IOK_VFIO_IOMMU_UNBIND)
+			return iok_vfio_sva_ioctl(p, c, req, arg, uarg);
 		return iok_type1_ioctl(p, c->iommu, req, arg, uarg);
 	}
 }
@@ -134,6 +138,9 @@ int iok_vfio_container_attach_group(struct vfio_container *c, struct vfio_group 
 		return rc;
 	if (c->iommu) {
 		rc = iok_type1_attach_group(c->iommu, g->rg);
+		/* The 2018 series bound a joining group to the processes bound already. */
+		if (!rc)
+			rc = iok_vfio_sva_attach_group(c, g);
 		if (rc) {
 			char saved[sizeof(c->v->sf->ctx->error)];
 
@@ -155,6 +162,8 @@ void iok_vfio_group_detach_container(struct vfio_group *g)
 {
 	struct vfio_container *c = g->container;
 
+	/* PASIDs first: the ownership cannot be released while they are attached. */
+	iok_vfio_sva_detach_group(c, g);
 	if (c->iommu)
 		iok_type1_detach_group(c->iommu, g->rg);
 	iok_group_release_dma_owner(g->rg);
@@ -165,6 +174,7 @@ void iok_vfio_group_detach_container(struct vfio_group *g)
 	if (c->iommu && !c->groups) {
 		iok_type1_release(c->iommu);
 		c->iommu = NULL;
+		iok_vfio_sva_release(c);
 	}
 	iok_vfio_container_put(c);
 }
