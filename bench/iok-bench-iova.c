@@ -97,6 +97,7 @@ struct cell {
 	enum mix mix;
 	bool full;		/* the 32-bit space at 99.5% */
 	bool tree;		/* caches off */
+	bool skip;		/* not measured (--only) */
 	size_t pairs;
 	uint8_t *size;		/* per pair: pages to allocate */
 	uint32_t *idx;		/* per pair: slot to free and refill */
@@ -119,6 +120,7 @@ struct opts {
 	bool callgrind;
 	bool no_tree;
 	int cg_cell;		/* the valgrind child: which cell, else -1 */
+	const char *only;	/* measure only the cells whose name contains it */
 	unsigned int runs;
 	uint64_t seed;
 };
@@ -199,13 +201,17 @@ static int cell_fill(struct cell *c)
 	return 0;
 }
 
+static void cell_name(struct cell *c)
+{
+	snprintf(c->name, sizeof(c->name), "%s%s_%s_%s", c->tree ? "tree_" : "",
+		 c->full ? "full32" : c->depth == 64 ? "d64" : c->depth == 1024 ? "d1k" : "d16k",
+		 order_names[c->order], mix_names[c->mix]);
+}
+
 static int cell_init(struct cell *c)
 {
 	int rc;
 
-	snprintf(c->name, sizeof(c->name), "%s%s_%s_%s", c->tree ? "tree_" : "",
-		 c->full ? "full32" : c->depth == 64 ? "d64" : c->depth == 1024 ? "d1k" : "d16k",
-		 order_names[c->order], mix_names[c->mix]);
 	c->limit = c->full ? LIMIT_32 : LIMIT_48;
 	rc = iok_iovad_new(NULL, 4096, 1, c->limit, &c->iovad);
 	if (!rc && c->full)
@@ -325,6 +331,11 @@ static unsigned int cells_define(struct cell *cells, const struct opts *o)
 			cells[n++] = (struct cell){ .order = RANDOM, .mix = mix, .full = true,
 						    .tree = tree, .pairs = 200000 };
 	}
+	/* Each cell keeps its index, hence its stream: a filter only skips. */
+	for (unsigned int i = 0; i < n; i++) {
+		cell_name(&cells[i]);
+		cells[i].skip = o->only && !strstr(cells[i].name, o->only);
+	}
 	return n;
 }
 
@@ -337,7 +348,7 @@ static int setup(struct cell *cells, unsigned int n, const struct opts *o)
 
 		/* Each cell's stream depends on the seed and its index only. */
 		rnd_state = o->seed * 1000003 + i;
-		if (o->cg_cell >= 0 && (unsigned int)o->cg_cell != i)
+		if (o->cg_cell >= 0 ? (unsigned int)o->cg_cell != i : c->skip)
 			continue;
 		rc = cell_init(c);
 		if (rc)
@@ -360,6 +371,8 @@ static int measure(struct cell *cells, unsigned int n, const struct opts *o)
 			struct cell *c = &cells[(r + k) % n];
 			double t[NR_IMPLS];
 
+			if (c->skip)
+				continue;
 			for (unsigned int m = 0; m < NR_IMPLS; m++) {
 				enum impl impl = (r + k + m) % NR_IMPLS;
 				double t0 = bench_now();
@@ -377,6 +390,8 @@ static int measure(struct cell *cells, unsigned int n, const struct opts *o)
 		struct cell *c = &cells[k];
 		struct iok_iovad_stats st;
 
+		if (c->skip)
+			continue;
 		if (cell_verify(c))
 			return -EIO;
 		iok_iovad_get_stats(c->iovad, &st);
@@ -445,6 +460,8 @@ static int cg_measure(struct cell *cells, unsigned int n, const struct opts *o)
 		char *report;
 		FILE *f;
 
+		if (cells[i].skip)
+			continue;
 		snprintf(cmd, sizeof(cmd),
 			 "valgrind --tool=callgrind --collect-atstart=no '--toggle-collect=cg_*' "
 			 "--callgrind-out-file=%s/cg.out -q '%s' --cg-cell %u --seed %" PRIu64
@@ -508,7 +525,7 @@ static struct summary summarize(const struct cell *cells, unsigned int n, bool t
 	for (unsigned int i = 0; i < n; i++) {
 		struct row r;
 
-		if (cells[i].tree != tree)
+		if (cells[i].tree != tree || cells[i].skip)
 			continue;
 		row_of(&cells[i], &r);
 		if (r.med < s.best_med)
@@ -549,7 +566,7 @@ static void print_human(const struct cell *cells, unsigned int n, const struct o
 		bool any = false;
 
 		for (unsigned int i = 0; i < n; i++)
-			any |= cells[i].tree == tree;
+			any |= cells[i].tree == tree && !cells[i].skip;
 		if (!any)
 			continue;
 		if (tree)
@@ -561,7 +578,7 @@ static void print_human(const struct cell *cells, unsigned int n, const struct o
 			char irs[3][16], ratio[32];
 			struct row r;
 
-			if (c->tree != tree)
+			if (c->tree != tree || c->skip)
 				continue;
 			row_of(c, &r);
 			ir_text(c, irs);
@@ -586,17 +603,19 @@ static void print_json(const struct cell *cells, unsigned int n, const struct op
 
 	printf("{\"bench\":\"iok-bench-iova\",\"version\":\"%s\",\"seed\":%" PRIu64
 	       ",\"runs\":%u,\"pairs_per_run\":200000,\"cells\":[", IOK_VERSION, o->seed, o->runs);
-	for (unsigned int i = 0; i < n; i++) {
+	for (unsigned int i = 0, first = 1; i < n; i++) {
 		const struct cell *c = &cells[i];
 		struct row r;
 
+		if (c->skip)
+			continue;
 		row_of(c, &r);
 		printf("%s{\"cell\":\"%s\",\"caches\":%s,\"depth\":%u,\"free_order\":\"%s\","
 		       "\"sizes\":\"%s\",\"space\":\"%s\",\"ns_per_pair\":{\"best\":%.3f,"
 		       "\"median\":%.3f},\"baseline_ns_per_pair\":{\"median\":%.3f},"
 		       "\"ratio\":{\"median\":%.3f,\"best\":%.3f},\"cache_hit_rate\":%.4f,"
 		       "\"failed_allocs\":%" PRIu64 ",",
-		       i ? "," : "", c->name, c->tree ? "false" : "true", c->depth,
+		       first ? "" : ",", c->name, c->tree ? "false" : "true", c->depth,
 		       order_names[c->order], mix_names[c->mix], c->full ? "32bit_99.5pct" : "48bit",
 		       r.best, r.med, r.base_med, r.ratio, r.ratio_best, c->hit_rate, c->failures);
 		if (c->ir[LIB] >= 0 && c->ir[BASE] > 0)
@@ -606,6 +625,7 @@ static void print_json(const struct cell *cells, unsigned int n, const struct op
 			printf("\"ir_per_pair\":null,\"baseline_ir_per_pair\":null,\"ir_ratio\":null");
 		printf(",\"target_met\":%s}", c->tree ? "null" :
 		       r.ratio <= 2.0 && r.med <= 3.0 * s.best_med ? "true" : "false");
+		first = 0;
 	}
 	printf("],\"worst_over_best\":%.3f,\"baseline_worst_over_best\":%.3f,"
 	       "\"worst_ratio\":%.3f,", s.worst_med / s.best_med,
@@ -627,7 +647,8 @@ static void usage(FILE *f)
 		"  --callgrind    also count instructions per pair under valgrind's callgrind\n"
 		"  --runs N       runs per cell (default 11)\n"
 		"  --seed N       operation-stream seed (default 1)\n"
-		"  --no-tree      skip the rows with the caches off\n");
+		"  --no-tree      skip the rows with the caches off\n"
+		"  --only TEXT    only the cells whose name contains TEXT\n");
 }
 
 static int parse_opts(struct opts *o, int argc, char **argv)
@@ -638,6 +659,7 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		{ "runs", required_argument, NULL, 'r' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "no-tree", no_argument, NULL, 'n' },
+		{ "only", required_argument, NULL, 'o' },
 		{ "cg-cell", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -663,6 +685,9 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 			break;
 		case 'n':
 			o->no_tree = true;
+			break;
+		case 'o':
+			o->only = optarg;
 			break;
 		case 'w':
 			o->cg_cell = strtol(optarg, NULL, 10);

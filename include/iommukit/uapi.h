@@ -751,7 +751,8 @@ struct iok_iommu_hw_queue_alloc {
 
 /**
  * iok_iommufd_open() - open /dev/iommu
- * @p: the process; its memory is what IOAS_MAP pins
+ * @p: the process; its memory is what IOAS_MAP pins; it and its driver
+ *     core must outlive the context
  * @out: receives the context (user-based pin accounting, spec 7.1)
  *
  * Return: 0, -EINVAL, -ENOMEM.
@@ -800,7 +801,8 @@ long iok_iommufd_ioctl_int(struct iok_iommufd *ictx, unsigned long cmd, unsigned
 /**
  * iok_iommufd_set_fabric() - where access_rw() finds the bytes of user memory
  * @ictx: the context
- * @f: the fabric whose RAM holds the process's frames, or NULL
+ * @f: the fabric whose RAM holds the process's frames, or NULL; it must
+ *     outlive the context
  *
  * Return: 0, or -EINVAL for a fabric of another machine.
  */
@@ -809,7 +811,8 @@ int iok_iommufd_set_fabric(struct iok_iommufd *ictx, struct iok_fabric *f);
 /**
  * iok_iommufd_set_sva() - the I/O page fault queues FAULT objects listen to
  * @ictx: the context
- * @sva: the machine's SVA layer (its IOPF queues), or NULL
+ * @sva: the machine's SVA layer (its IOPF queues), or NULL; it must outlive
+ *       the context
  *
  * Without it, HWPTs with a FAULT object attach but never see a page request.
  *

@@ -403,7 +403,8 @@ static int dma_translates(struct iok_dma *dma, const struct dma_cookie *ck,
  * page mapped, and one that removed nothing changed nothing, so the check
  * can still refuse it exactly as a check before it would have.
  */
-static inline int dma_unmap(struct iok_dma *dma, struct dma_cookie *ck, struct dma_map *mp,
+static inline __attribute__((always_inline)) int
+dma_unmap(struct iok_dma *dma, struct dma_cookie *ck, struct dma_map *mp,
 			    const struct iok_dev *dev, uint64_t dma_addr)
 {
 	struct iok_iova *iova = mp->iova;

@@ -92,6 +92,13 @@ struct iok_iovad {
 	 * need no other test.
 	 */
 	struct iova_mag *loaded[IOVA_LOADED_SLOTS];
+	/*
+	 * The ranges in each loaded magazine: kept here, not in the magazine,
+	 * while the inline paths run (iova-rcache.c writes it back and reads it
+	 * again around everything else), so that a free and the next
+	 * allocation find their counts one step from their class.
+	 */
+	uint32_t loaded_n[IOVA_LOADED_SLOTS];
 	struct iova_rcache rc[IOVA_NR_CLASSES];
 	/* Reserved ranges, sorted and merged. */
 	struct { uint64_t lo, hi; } *resv;
@@ -134,20 +141,21 @@ static inline unsigned int iova_round(uint64_t *pages)
 static inline bool iova_alloc_cached(struct iok_iovad *iovad, uint64_t pages,
 				     uint64_t limit_pfn, struct iok_iova **out)
 {
-	struct iova_mag *mag;
 	struct iok_iova *iova;
+	unsigned int cls, n;
 
 	if (__builtin_expect(pages - 1 >= IOK_IOVA_CACHE_EXACT_MAX, 0))
 		return false;
 	/* The class of a size is its rounded size's. */
-	mag = iovad->loaded[iova_class_tab[pages]];
-	if (__builtin_expect(!mag || !mag->size, 0))
+	cls = iova_class_tab[pages];
+	n = iovad->loaded_n[cls];
+	if (__builtin_expect(!n, 0))
 		return false;
-	iova = mag->e[mag->size - 1];
+	iova = iovad->loaded[cls]->e[n - 1];
 	if (__builtin_expect(limit_pfn < iovad->end_pfn &&
 			     iova->pfn + iova->pages - 1 > limit_pfn, 0))
 		return false;
-	mag->size--;
+	iovad->loaded_n[cls] = n - 1;
 	iova->tag ^= IOVA_USER ^ IOVA_CACHED;
 	iovad->cache_hits++;
 	*out = iova;
@@ -162,15 +170,16 @@ static inline bool iova_alloc_cached(struct iok_iovad *iovad, uint64_t pages,
 static inline bool iova_free_cached(struct iok_iovad *iovad, struct iok_iova *iova)
 {
 	uint32_t t = iova->tag;
-	struct iova_mag *mag;
+	unsigned int cls = IOVA_TAG_GET_CLS(t), n = iovad->loaded_n[cls];
+	struct iova_mag *mag = iovad->loaded[cls];
 
 	if (__builtin_expect(IOVA_TAG_STATE(t) != iovad->user_tag, 0))
 		return false;
-	mag = iovad->loaded[IOVA_TAG_GET_CLS(t)];
-	if (__builtin_expect(!mag || mag->size == IOK_IOVA_MAG_SIZE, 0))
+	if (__builtin_expect(!mag || n == IOK_IOVA_MAG_SIZE, 0))
 		return false;
 	iovad->frees++;
-	mag->e[mag->size++] = iova;
+	mag->e[n] = iova;
+	iovad->loaded_n[cls] = n + 1;
 	iova->tag = t ^ (IOVA_USER ^ IOVA_CACHED);
 	return true;
 }

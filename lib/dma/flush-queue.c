@@ -70,7 +70,8 @@ unsigned int dma_fq_flush(struct iok_dma *dma, struct dma_cookie *ck, enum dma_f
 			dma->st.stale_max_ns = stale;
 		if (unmaps > dma->st.stale_max_unmaps)
 			dma->st.stale_max_unmaps = unmaps;
-		iok_iova_free(ck->iovad, e->iova);
+		if (!iova_free_cached(ck->iovad, e->iova))
+			iok_iova_free(ck->iovad, e->iova);
 		fq->head = (fq->head + 1) & FQ_MASK;
 		dma->st.fq_pending--;
 		n++;

@@ -77,6 +77,18 @@ static unsigned int mag_empty(struct iok_iovad *iovad, struct iova_mag *mag)
 	return n;
 }
 
+/* The loaded magazine's count, from iovad->loaded_n into the magazine and back. */
+static void count_out(const struct iok_iovad *iovad, unsigned int cls)
+{
+	if (iovad->loaded[cls])
+		iovad->loaded[cls]->size = iovad->loaded_n[cls];
+}
+
+static void count_in(struct iok_iovad *iovad, unsigned int cls)
+{
+	iovad->loaded_n[cls] = iovad->loaded[cls] ? iovad->loaded[cls]->size : 0;
+}
+
 static inline void swap_mags(struct iok_iovad *iovad, unsigned int cls)
 {
 	struct iova_rcache *rc = &iovad->rc[cls];
@@ -91,8 +103,8 @@ static inline void swap_mags(struct iok_iovad *iovad, unsigned int cls)
  * kernel, the loaded magazine is searched from its top (at most
  * IOK_IOVA_MAG_SIZE entries, only when the top one lies above the limit).
  */
-struct iok_iova *iova_rcache_get(struct iok_iovad *iovad, unsigned int cls,
-				 uint64_t limit_pfn)
+static struct iok_iova *rcache_get(struct iok_iovad *iovad, unsigned int cls,
+				   uint64_t limit_pfn)
 {
 	struct iova_rcache *rc = &iovad->rc[cls];
 	struct iova_mag *mag = iovad->loaded[cls];
@@ -122,8 +134,18 @@ struct iok_iova *iova_rcache_get(struct iok_iovad *iovad, unsigned int cls,
 	return iova;
 }
 
-/* Cache a freed range; false when no magazine could take it. */
-bool iova_rcache_insert(struct iok_iovad *iovad, struct iok_iova *iova, unsigned int cls)
+struct iok_iova *iova_rcache_get(struct iok_iovad *iovad, unsigned int cls,
+				 uint64_t limit_pfn)
+{
+	struct iok_iova *iova;
+
+	count_out(iovad, cls);
+	iova = rcache_get(iovad, cls, limit_pfn);
+	count_in(iovad, cls);
+	return iova;
+}
+
+static bool rcache_insert(struct iok_iovad *iovad, struct iok_iova *iova, unsigned int cls)
 {
 	struct iova_rcache *rc = &iovad->rc[cls];
 	struct iova_mag *loaded = iovad->loaded[cls];
@@ -161,6 +183,17 @@ bool iova_rcache_insert(struct iok_iovad *iovad, struct iok_iova *iova, unsigned
 	return true;
 }
 
+/* Cache a freed range; false when no magazine could take it. */
+bool iova_rcache_insert(struct iok_iovad *iovad, struct iok_iova *iova, unsigned int cls)
+{
+	bool ok;
+
+	count_out(iovad, cls);
+	ok = rcache_insert(iovad, iova, cls);
+	count_in(iovad, cls);
+	return ok;
+}
+
 /* free_cpu_cached_iovas() and free_global_cached_iovas(): all of them. */
 void iova_rcache_flush(struct iok_iovad *iovad)
 {
@@ -171,7 +204,9 @@ void iova_rcache_flush(struct iok_iovad *iovad)
 
 		if (!iovad->loaded[c])
 			continue;
+		count_out(iovad, c);
 		n += mag_empty(iovad, iovad->loaded[c]);
+		iovad->loaded_n[c] = 0;
 		n += mag_empty(iovad, rc->prev);
 		while (rc->depot) {
 			struct iova_mag *mag = rc->depot;
@@ -202,6 +237,7 @@ void iova_rcache_count(const struct iok_iovad *iovad, uint64_t *ranges, uint64_t
 	for (unsigned int c = 0; c < IOVA_NR_CLASSES; c++) {
 		const struct iova_rcache *rc = &iovad->rc[c];
 
+		count_out(iovad, c);
 		mag_count(iovad->loaded[c], ranges, pages);
 		mag_count(rc->prev, ranges, pages);
 		for (const struct iova_mag *mag = rc->depot; mag; mag = mag->next)
@@ -217,6 +253,7 @@ void iova_rcache_release(struct iok_iovad *iovad)
 
 		free(iovad->loaded[c]);
 		iovad->loaded[c] = NULL;
+		iovad->loaded_n[c] = 0;
 		free(rc->prev);
 		rc->prev = NULL;
 		while (rc->depot) {

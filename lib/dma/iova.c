@@ -19,11 +19,12 @@
  * be cached go through iova-rcache.c first.
  */
 #include <stdio.h>
+#include <sys/mman.h>
 
 #include "lib/dma/dma-private.h"
 
 #define CHUNK_ITEMS	256
-#define CHUNK_MAX	65536
+#define CHUNK_BYTES_MAX	(2u << 20)
 #define MAX_HEIGHT	96
 
 struct iova_chunk {
@@ -32,15 +33,28 @@ struct iova_chunk {
 	/* items follow */
 } __attribute__((aligned(16)));
 
-/* Chunks double up to 64k items: few allocations, handles close together. */
+/*
+ * Chunks double up to 2 MiB: few allocations, handles close together.
+ * A chunk of 2 MiB is one huge page where the system gives them (as the
+ * kernel's slab objects live in its huge-page direct map), so that a deep
+ * working set of handles costs no more TLB reach than its data.
+ */
 static void *chunk_new(struct iova_chunk **list, size_t item, size_t *nr)
 {
 	size_t n = *list ? (*list)->nr * 2 : CHUNK_ITEMS;
+	size_t max = (CHUNK_BYTES_MAX - sizeof(struct iova_chunk)) / item;
 	struct iova_chunk *c;
 
-	if (n > CHUNK_MAX)
-		n = CHUNK_MAX;
-	c = malloc(sizeof(*c) + n * item);
+	if (n >= max) {
+		n = max;
+		c = aligned_alloc(CHUNK_BYTES_MAX, CHUNK_BYTES_MAX);
+#ifdef MADV_HUGEPAGE
+		if (c)
+			madvise(c, CHUNK_BYTES_MAX, MADV_HUGEPAGE);
+#endif
+	} else {
+		c = malloc(sizeof(*c) + n * item);
+	}
 	if (!c)
 		return NULL;
 	c->next = *list;

@@ -7,6 +7,7 @@
  * in the unit's queue, everything else in the fabric's error log.
  */
 #include "lib/fabric/fabric-private.h"
+#include "lib/iommu/xlate-run.h"
 
 /* x86 IOMMUs take writes to this window as interrupt requests, untranslated. */
 #define MSI_BASE	0xfee00000ull
@@ -104,27 +105,39 @@ struct xfer {
 	size_t done;		/* bytes that reached their target, in order */
 };
 
-/* The route of the request at @addr, from the device's one-entry cache. */
-static const struct route_cache *route_get(struct xfer *x, uint64_t addr)
+/* What the route depends on besides the address: the map, the flags, the direction, the ID. */
+static inline uint64_t route_key(const struct iok_fabric *f, const struct iok_dma_req *req,
+				 bool write)
 {
-	struct iok_fabric *f = x->f;
-	struct route_cache *c = &FD(f, x->req->dev)->rc;
-	struct iok_dma_req req;
+	return (uint64_t)f->gen << 32 | 1u << 31 | (uint64_t)(req->flags & 0x7f) << 24 |
+	       (uint64_t)write << 16 | req->rid;
+}
+
+static __attribute__((noinline)) const struct route_cache *
+route_fill(struct xfer *x, struct route_cache *c, uint64_t addr, uint64_t key)
+{
+	struct iok_dma_req req = *x->req;
 	struct iok_route r;
 
-	if (c->gen == f->gen && c->flags == x->req->flags && c->write == x->write &&
-	    c->req_rid == x->req->rid && c->lo <= addr && addr <= c->hi)
-		return c;
-	req = *x->req;
 	req.addr = addr;
-	iok_route_compute(f, &req, x->write, &r);
+	iok_route_compute(x->f, &req, x->write, &r);
 	*c = (struct route_cache){
-		.lo = r.lo, .hi = r.hi, .gen = f->gen, .flags = req.flags, .req_rid = req.rid,
-		.write = x->write,
+		.lo = r.lo, .hi = r.hi, .key = key,
 		.end = r.end, .rid = r.rid, .unit = r.unit, .at = r.at, .acs_bit = r.acs_bit,
 		.target = r.target,
 	};
 	return c;
+}
+
+/* The route of the request at @addr, from the device's one-entry cache. */
+static inline const struct route_cache *route_get(struct xfer *x, uint64_t addr)
+{
+	struct route_cache *c = &FD(x->f, x->req->dev)->rc;
+	uint64_t key = route_key(x->f, x->req, x->write);
+
+	if (c->key == key && addr - c->lo <= c->hi - c->lo)
+		return c;
+	return route_fill(x, c, addr, key);
 }
 
 static int log_error(struct xfer *x, const struct route_cache *c, uint64_t addr,
@@ -170,46 +183,51 @@ static bool is_msi(const struct route_cache *c, uint64_t addr)
 	return !strcmp(drv, "intel") || !strcmp(drv, "amd");
 }
 
-/* Translate page by page; copy each physically contiguous run at once. */
+/*
+ * Translate page by page (in runs: iok_unit_translate_run()); copy each
+ * physically contiguous run at once, after the page that ends it was
+ * translated, as a device's DMA engine streams its requests.
+ */
 static int through_iommu(struct xfer *x, const struct route_cache *c, uint64_t addr,
 			 size_t off, size_t n)
 {
-	struct iok_xlate_req q = {
-		.segment = (x->req->dev->vmd ?: x->req->dev)->domain, .rid = c->rid,
-		.pasid = x->req->pasid, .access = x->write ? IOK_PROT_WRITE : IOK_PROT_READ,
+	struct iok_xlate_cursor cur = {
+		.u = c->unit,
+		.req = {
+			.segment = (x->req->dev->vmd ?: x->req->dev)->domain, .rid = c->rid,
+			.pasid = x->req->pasid,
+			.access = x->write ? IOK_PROT_WRITE : IOK_PROT_READ,
+		},
 	};
-	uint64_t run_pa = 0;
-	size_t run_off = off, run_len = 0, pos = 0;
+	struct iok_xlate run = { .len = 0 }, next;
+	size_t run_pos = 0, pos = 0;
 	int rc = 0;
 
 	if (is_msi(c, addr))
 		return copy(x, c, addr, addr, off, n);
 	while (pos < n) {
-		struct iok_xlate t;
+		uint64_t before = run.len;
 
-		q.iova = addr + pos;
-		q.len = n - pos;
-		rc = iok_unit_translate(c->unit, &q, &t);
-		if (!rc && !t.len)
-			rc = iok_fail(x->f->ctx, -EIO, "%s: empty translation at 0x%" PRIx64,
-				      iok_unit_get_name(c->unit), q.iova);
+		rc = iok_unit_translate_run(&cur, addr + pos, n - pos, &run, &next);
+		pos += run.len - before;
 		if (rc)
 			break;
-		if (t.len > n - pos)
-			t.len = n - pos;
-		if (run_len && run_pa + run_len == t.paddr) {
-			run_len += t.len;
-		} else {
-			if (run_len && (rc = copy(x, c, addr + (run_off - off), run_pa, run_off, run_len)))
-				return rc;
-			run_pa = t.paddr;
-			run_off = off + pos;
-			run_len = t.len;
+		if (!next.len) {
+			if (run.len != before)
+				continue;
+			rc = iok_fail(x->f->ctx, -EIO, "%s: empty translation at 0x%" PRIx64,
+				      iok_unit_get_name(c->unit), addr + pos);
+			break;
 		}
-		pos += t.len;
+		rc = copy(x, c, addr + run_pos, run.paddr, off + run_pos, run.len);
+		if (rc)
+			return rc;
+		run = next;
+		run_pos = pos;
+		pos += next.len;
 	}
-	if (run_len) {
-		int crc = copy(x, c, addr + (run_off - off), run_pa, run_off, run_len);
+	if (run.len) {
+		int crc = copy(x, c, addr + run_pos, run.paddr, off + run_pos, run.len);
 
 		if (crc)
 			return crc;
@@ -221,7 +239,7 @@ static int through_iommu(struct xfer *x, const struct route_cache *c, uint64_t a
 static int dma(struct xfer *x)
 {
 	const struct iok_dma_req *req = x->req;
-	int rc = iok_route_check_req(x->f, req);
+	int rc = iok_route_check_req_fast(x->f, req);
 
 	if (rc)
 		return rc;

@@ -44,9 +44,7 @@ struct acs_eff {
 /* Where the route of a device's requests in one address interval ends. */
 struct route_cache {
 	uint64_t lo, hi;		/* valid when lo <= hi */
-	unsigned int gen, flags;
-	uint16_t req_rid;
-	bool write;
+	uint64_t key;			/* engine.c's route_key(); 0: empty */
 	enum iok_route_end end;
 	uint16_t rid;
 	struct iok_iommu_unit *unit;
@@ -103,9 +101,35 @@ static inline uint16_t dev_rid(const struct iok_dev *d)
 int iok_mem_add_region(struct iok_fabric *f, uint64_t start, uint64_t last,
 		       enum iok_region_kind kind, struct iok_dev *dev, int bar);
 struct region *iok_mem_find(struct iok_fabric *f, uint64_t paddr);
-/* Copy between @buf and memory; stops at the first address nothing decodes. */
-int iok_mem_xfer(struct iok_fabric *f, uint64_t paddr, void *buf, size_t len,
-		 bool write, size_t *done);
+int iok_mem_xfer_slow(struct iok_fabric *f, uint64_t paddr, void *buf, size_t len,
+		      bool write, size_t *done);
+
+/*
+ * Copy between @buf and memory; stops at the first address nothing
+ * decodes. Inline for DMA's common case: RAM already written, inside one
+ * chunk of the region last used, is a single memcpy.
+ */
+static inline int iok_mem_xfer(struct iok_fabric *f, uint64_t paddr, void *buf, size_t len,
+			       bool write, size_t *done)
+{
+	const struct region *r = f->hint < f->nr_regions ? &f->regions[f->hint] : NULL;
+
+	if (r && r->kind == IOK_REGION_RAM && r->chunks && len &&
+	    paddr - r->start <= r->last - r->start && len - 1 <= r->last - paddr) {
+		uint64_t off = paddr - r->start, co = off & (CHUNK_SIZE - 1);
+		uint8_t *c = r->chunks[off >> CHUNK_SHIFT];
+
+		if (c && co + len <= CHUNK_SIZE) {
+			if (write)
+				memcpy(c + co, buf, len);
+			else
+				memcpy(buf, c + co, len);
+			*done = len;
+			return 0;
+		}
+	}
+	return iok_mem_xfer_slow(f, paddr, buf, len, write, done);
+}
 /* Whether [start, last] meets a range of the map. */
 bool iok_mem_overlaps(const struct iok_fabric *f, uint64_t start, uint64_t last);
 void iok_mem_free(struct iok_fabric *f);
@@ -121,6 +145,16 @@ bool iok_window_contains(const struct iok_fabric *f, const struct iok_dev *bridg
 int iok_route_compute(struct iok_fabric *f, const struct iok_dma_req *req, bool write,
 		      struct iok_route *r);
 int iok_route_check_req(struct iok_fabric *f, const struct iok_dma_req *req);
+
+/* iok_route_check_req() inline when the request is fine (every DMA call). */
+static inline int iok_route_check_req_fast(struct iok_fabric *f, const struct iok_dma_req *req)
+{
+	if (f && req && req->dev && req->dev->topo == f->topo &&
+	    !(req->flags & ~(IOK_DMA_TRANSLATED | IOK_DMA_RID)) && req->dev->is_pci &&
+	    !req->dev->hidden && iok_machine_dev_is_present(f->m, req->dev))
+		return 0;
+	return iok_route_check_req(f, req);
+}
 void iok_route_edges(const struct iok_fabric *f, uint64_t addr, uint64_t *lo, uint64_t *hi);
 
 /* engine.c */

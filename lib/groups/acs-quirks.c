@@ -78,21 +78,10 @@ static const uint16_t intel_pch_ids[][2] = {
 	{ 0x8c9c, 0x8c9c }, { 0x8c9e, 0x8c9e },
 };
 
-static const uint16_t intel_spt_ids[][2] = {
-	{ 0xa110, 0xa11f }, { 0xa167, 0xa16a }, { 0xa290, 0xa29f },
-	{ 0xa2e7, 0xa2ee }, { 0x9d10, 0x9d1b },
-};
-
 bool iok_intel_pch_match(const struct iok_dev *d)
 {
 	return d->vendor == 0x8086 && d->pcie && d->type == IOK_PCIE_ROOT_PORT &&
 	       in_ranges(d->device, intel_pch_ids, ARRAY_SIZE(intel_pch_ids));
-}
-
-bool iok_intel_spt_match(const struct iok_dev *d)
-{
-	return d->vendor == 0x8086 && d->pcie && d->type == IOK_PCIE_ROOT_PORT &&
-	       in_ranges(d->device, intel_spt_ids, ARRAY_SIZE(intel_spt_ids));
 }
 
 static int q_intel_pch(const struct iok_grouping *g, const struct iok_dev *d, uint16_t want)

@@ -4,6 +4,7 @@
 #define IOK_GROUPS_PRIVATE_H
 
 #include "lib/private.h"
+#include "lib/topo/topo-private.h"
 
 #define REQ_ACS_FLAGS (IOK_ACS_SV | IOK_ACS_RR | IOK_ACS_CR | IOK_ACS_UF)
 #define IOK_MAX_JOIN_STEPS 16
@@ -77,7 +78,6 @@ int iok_acs_quirk(const struct iok_grouping *g, const struct iok_dev *d,
 
 /* Intel PCH root ports of the RCBA quirk, and the Sunrise Point family. */
 bool iok_intel_pch_match(const struct iok_dev *d);
-bool iok_intel_spt_match(const struct iok_dev *d);
 
 /* pci_acs_enabled() with its reason. */
 bool iok_acs_enabled(const struct iok_grouping *g, const struct iok_dev *d,

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lib/iommu/walk-cache.h"
+
 struct iok_machine;
 struct iok_iommu_unit;
 struct iok_domain;
@@ -102,6 +104,7 @@ struct iok_unit_hw {
 	unsigned int entries;
 	uint64_t hits, misses, fills, evictions;
 	uint64_t inv_range, inv_pasid, inv_domain, inv_global, inv_entries;
+	struct iok_walk_cache wc;	/* paging-structure cache (walk-cache.c) */
 };
 
 /* context.c */

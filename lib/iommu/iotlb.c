@@ -232,6 +232,7 @@ void iok_iotlb_inv_range(struct iok_unit_hw *hw, unsigned int did, uint32_t pasi
 	const struct did_slot *slot;
 	unsigned int classes;
 
+	iok_walk_cache_inv_range(&hw->wc, did, iova, last);
 	if (did >= hw->nr_dids)
 		return;
 	slot = &hw->dids[did];
@@ -257,6 +258,7 @@ void iok_iotlb_inv_did(struct iok_unit_hw *hw, unsigned int did, uint32_t pasid)
 {
 	unsigned int c;
 
+	iok_walk_cache_inv_did(&hw->wc, did);
 	if (did >= hw->nr_dids)
 		return;
 	for (c = 0; c < IOTLB_NR_CLASSES; c++)
@@ -269,6 +271,7 @@ void iok_iotlb_inv_all(struct iok_unit_hw *hw)
 	size_t nsets = hw->capacity / IOTLB_WAYS;
 	unsigned int c, i;
 
+	iok_walk_cache_inv_all(&hw->wc);
 	for (c = 0; c < IOTLB_NR_CLASSES; c++)
 		if (hw->cls[c].sets)
 			memset(hw->cls[c].sets, 0, nsets * sizeof(struct iotlb_set));
@@ -431,14 +434,15 @@ IOK_EXPORT int iok_domain_flush_range(struct iok_domain *d, uint64_t iova, uint6
 	u = d->unit;
 	if (!u)
 		return domain_flush(d, iova, iova + size - 1, false);
-	/* A paging domain: one unit, its ID at hand (domain_flush() without the search). */
-	if (!d->did)
-		return 0;
-	u->hw.inv_range++;
-	/* Nothing cached for the ID, nothing to look for (iok_iotlb_inv_range()). */
-	if (d->did < u->hw.nr_dids && !u->hw.dids[d->did].classes)
-		return 0;
-	iok_iotlb_inv_range(&u->hw, d->did, IOTLB_ANY_PASID, iova, iova + size - 1);
+	/*
+	 * A paging domain: one unit, its ID at hand (domain_flush() without
+	 * the search); iok_iotlb_inv_range() looks only at the page sizes the
+	 * ID has entries of.
+	 */
+	if (d->did) {
+		u->hw.inv_range++;
+		iok_iotlb_inv_range(&u->hw, d->did, IOTLB_ANY_PASID, iova, iova + size - 1);
+	}
 	return 0;
 }
 

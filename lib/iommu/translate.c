@@ -8,6 +8,7 @@
  * the page table: stale entries are served until invalidated.
  */
 #include "lib/iommu/iommu-private.h"
+#include "lib/iommu/xlate-run.h"
 
 /* The device a fault names: the function with that ID, if it is behind @u. */
 static struct iok_dev *requester(struct iok_iommu_unit *u, const struct iok_xlate_req *req)
@@ -40,8 +41,15 @@ static int fault(struct iok_iommu_unit *u, const struct iok_xlate_req *req,
 	return -EFAULT;
 }
 
-static void answer(struct iok_xlate *out, const struct iok_xlate_req *req,
-		   uint64_t page, unsigned int shift, unsigned int prot, bool from_iotlb)
+#define HOT static inline __attribute__((always_inline))
+
+static int walk_fault(struct iok_iommu_unit *u, const struct iok_xlate_req *req, int rc)
+{
+	return fault(u, req, rc == -EACCES ? IOK_FAULT_PERMISSION : IOK_FAULT_NOT_PRESENT);
+}
+
+HOT void answer(struct iok_xlate *out, const struct iok_xlate_req *req,
+		uint64_t page, unsigned int shift, unsigned int prot, bool from_iotlb)
 {
 	uint64_t off = req->iova & ((1ull << shift) - 1);
 	uint64_t left = (1ull << shift) - off;
@@ -53,42 +61,29 @@ static void answer(struct iok_xlate *out, const struct iok_xlate_req *req,
 	out->from_iotlb = from_iotlb;
 }
 
-static int leaf_found(const struct iok_pgtable_leaf *leaf, void *arg)
-{
-	*(struct iok_pgtable_leaf *)arg = *leaf;
-	return 1;
-}
-
-static int walk_fault(struct iok_iommu_unit *u, const struct iok_xlate_req *req, int rc)
-{
-	return fault(u, req, rc == -EACCES ? IOK_FAULT_PERMISSION : IOK_FAULT_NOT_PRESENT);
-}
-
 /*
- * An IOTLB miss: the page walk, which sets the accessed flag and, for a
- * write, the dirty state, then fills the IOTLB with the leaf. A faulting
- * access caches nothing.
+ * An IOTLB miss: one page walk (from the walk cache's table when it
+ * holds), which finds the leaf, checks it, sets the accessed flag and, for
+ * a write, the dirty state; then the IOTLB is filled with the leaf. A
+ * faulting access caches nothing.
  */
-static int walk(struct iok_iommu_unit *u, struct iok_domain *d, unsigned int did,
-		const struct iok_xlate_req *req, struct iok_xlate *out)
+HOT int walk(struct iok_iommu_unit *u, struct iok_domain *d, unsigned int did,
+	     const struct iok_xlate_req *req, struct iok_xlate *out)
 {
-	struct iok_pgtable_leaf leaf;
-	uint64_t phys, pgsize;
+	struct iok_unit_hw *hw = &u->hw;
+	struct iok_pt_leaf leaf;
 	unsigned int shift;
 	int rc;
 
-	if (iok_pgtable_for_each_leaf(d->pt, req->iova, 1, leaf_found, &leaf) != 1)
-		return fault(u, req, IOK_FAULT_NOT_PRESENT);
-	if (!(leaf.prot & req->access))
-		return fault(u, req, IOK_FAULT_PERMISSION);
-	rc = iok_pgtable_walk(d->pt, req->iova, req->access, &phys, &pgsize);
+	rc = iok_walk_cache_walk(&hw->wc, hw->capacity != 0, hw->dids[did].space, did, d->pt,
+				 req->iova, req->access, &leaf);
 	if (rc)
 		return walk_fault(u, req, rc);
-	shift = (unsigned int)__builtin_ctzll(pgsize);
-	iok_iotlb_fill(&u->hw, did, req->pasid, req->iova, phys, shift,
+	shift = (unsigned int)__builtin_ctzll(leaf.size);
+	iok_iotlb_fill(&u->hw, did, req->pasid, req->iova, leaf.page, shift,
 		       (leaf.prot & IOTLB_PROT_MASK) |
 		       (req->access == IOK_PROT_WRITE ? IOTLB_DIRTY : 0));
-	answer(out, req, phys & ~(pgsize - 1), shift, leaf.prot, false);
+	answer(out, req, leaf.page, shift, leaf.prot, false);
 	return 0;
 }
 
@@ -97,8 +92,8 @@ static int walk(struct iok_iommu_unit *u, struct iok_domain *d, unsigned int did
  * once more to set the dirty state, as hardware must; if the mapping is
  * gone by then, that walk faults and the entry is dropped.
  */
-static int hit(struct iok_iommu_unit *u, struct iok_domain *d,
-	       const struct iok_xlate_req *req, struct iotlb_hit *h, struct iok_xlate *out)
+HOT int hit(struct iok_iommu_unit *u, struct iok_domain *d,
+	    const struct iok_xlate_req *req, struct iotlb_hit *h, struct iok_xlate *out)
 {
 	unsigned int prot = *h->out & IOTLB_PROT_MASK;
 	uint64_t page = *h->out & ~((1ull << h->shift) - 1);
@@ -119,9 +114,9 @@ static int hit(struct iok_iommu_unit *u, struct iok_domain *d,
 	return 0;
 }
 
-static int translate_paging(struct iok_iommu_unit *u, struct iok_domain *d,
-			    unsigned int did, const struct iok_xlate_req *req,
-			    struct iok_xlate *out)
+HOT int translate_paging(struct iok_iommu_unit *u, struct iok_domain *d,
+			 unsigned int did, const struct iok_xlate_req *req,
+			 struct iok_xlate *out)
 {
 	struct iotlb_hit h;
 
@@ -132,17 +127,24 @@ static int translate_paging(struct iok_iommu_unit *u, struct iok_domain *d,
 	return walk(u, d, did, req, out);
 }
 
-IOK_EXPORT int iok_unit_translate(struct iok_iommu_unit *u, const struct iok_xlate_req *req,
-				  struct iok_xlate *out)
+static bool req_ok(const struct iok_iommu_unit *u, const struct iok_xlate_req *req,
+		   const void *out)
+{
+	return u && req && out && req->len &&
+	       (req->access == IOK_PROT_READ || req->access == IOK_PROT_WRITE);
+}
+
+/*
+ * The context of a request: 0 with the paging (or SVA) domain and its ID,
+ * 1 with the whole answer of an identity domain in *@out, or the fault.
+ */
+static int resolve(struct iok_iommu_unit *u, const struct iok_xlate_req *req,
+		   struct iok_domain **dp, unsigned int *didp, struct iok_xlate *out)
 {
 	const struct ctx_entry *e;
 	struct iok_domain *d;
 	unsigned int did, i;
-	int rc;
 
-	if (!u || !req || !out || !req->len ||
-	    (req->access != IOK_PROT_READ && req->access != IOK_PROT_WRITE))
-		return -EINVAL;
 	e = iok_ctx_lookup(u, req->segment, req->rid);
 	if (!e || !e->d)
 		return fault(u, req, IOK_FAULT_NO_CONTEXT);
@@ -168,15 +170,96 @@ IOK_EXPORT int iok_unit_translate(struct iok_iommu_unit *u, const struct iok_xla
 			.len = req->len - 1 > UINT64_MAX - req->iova ? -req->iova : req->len,
 			.prot = IOK_PROT_READ | IOK_PROT_WRITE,
 		};
-		return 0;
+		return 1;
 	}
 	if (!domain_is_paging(d) && d->type != IOK_DOMAIN_SVA)
 		return fault(u, req, IOK_FAULT_BLOCKED);
+	*dp = d;
+	*didp = did;
+	return 0;
+}
+
+IOK_EXPORT int iok_unit_translate(struct iok_iommu_unit *u, const struct iok_xlate_req *req,
+				  struct iok_xlate *out)
+{
+	struct iok_domain *d;
+	unsigned int did;
+	int rc;
+
+	if (!req_ok(u, req, out))
+		return -EINVAL;
+	rc = resolve(u, req, &d, &did, out);
+	if (rc)
+		return rc > 0 ? 0 : rc;
 	iok_page_request_arm(u);
 	do
 		rc = translate_paging(u, d, did, req, out);
 	while (rc == -EAGAIN);
 	return rc;
+}
+
+/*
+ * Pages in a row, each translated exactly as iok_unit_translate() would
+ * (IOTLB lookups, fills and counters, walks with their accessed and dirty
+ * updates, faults and page requests, in the same order), with the context
+ * looked up once per transfer: nothing but a page request's handler can
+ * change it while the engine moves a buffer, and after one the context is
+ * looked up again.
+ */
+int iok_unit_translate_run(struct iok_xlate_cursor *c, uint64_t iova, uint64_t len,
+			   struct iok_xlate *run, struct iok_xlate *next)
+{
+	struct iok_iommu_unit *u = c->u;
+	struct iok_xlate_req *q = &c->req;
+	struct iok_xlate t;
+	unsigned int armed;
+	int rc;
+
+	next->len = 0;
+	q->iova = iova;
+	q->len = len;
+	if (!req_ok(u, q, run))
+		return -EINVAL;
+	if (!c->d) {
+		rc = resolve(u, q, &c->d, &c->did, &t);
+		if (rc < 0)
+			return rc;
+		if (rc) {
+			c->d = NULL;
+			if (!run->len)
+				*run = t;
+			else if (run->paddr + run->len == t.paddr)
+				run->len += t.len;
+			else
+				*next = t;
+			return 0;
+		}
+	}
+	iok_page_request_arm(u);
+	armed = u->prq_left;
+	for (;;) {
+		do
+			rc = translate_paging(u, c->d, c->did, q, &t);
+		while (rc == -EAGAIN);
+		if (rc)
+			return rc;
+		if (!run->len) {
+			*run = t;
+		} else if (run->paddr + run->len == t.paddr) {
+			run->len += t.len;
+		} else {
+			*next = t;
+			break;
+		}
+		q->iova += t.len;
+		q->len -= t.len;
+		if (!q->len || u->prq_left != armed)
+			break;
+	}
+	/* A page request's handler ran: look the context up again next time. */
+	if (u->prq_left != armed)
+		c->d = NULL;
+	return 0;
 }
 
 /* ---- which unit a requester ID reaches ---------------------------------- */

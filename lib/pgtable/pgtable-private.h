@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include <iommukit/pgtable.h>
+#include "lib/pgtable/hw-walk.h"
 
 /*
  * Levels are numbered from the leaves: level 0 holds 4 KiB pages, level 1
@@ -58,6 +59,8 @@ struct pt_ops {
 				    iok_dirty_fn fn, void *arg);
 	int (*for_each_leaf)(struct iok_pgtable *pt, uint64_t iova, uint64_t last,
 			     iok_pgtable_leaf_fn fn, void *arg);
+	int (*hw_walk)(struct iok_pgtable *pt, uint64_t iova, unsigned int access,
+		       struct iok_pt_leaf *leaf, struct iok_pt_psc *psc);
 	/* Fill leaf_bits for the current features. */
 	void (*init)(struct iok_pgtable *pt);
 	/* Free every table page under the root and clear the root. */
@@ -94,6 +97,13 @@ struct iok_pgtable {
 	size_t nr_cached;
 	/* Tests: when >= 0, allocations from malloc left before one fails. */
 	long alloc_budget;
+	/*
+	 * The walk cache's check (hw-walk.h): a number no other table had,
+	 * and how many table pages were freed, so a cached table pointer is
+	 * used only while its table is still where it was.
+	 */
+	uint64_t serial;
+	uint64_t frees;
 };
 
 /*
@@ -130,6 +140,7 @@ static inline uint64_t *pt_table_alloc(struct iok_pgtable *pt)
 static inline void pt_table_free(struct iok_pgtable *pt, uint64_t *t)
 {
 	pt->nr_tables--;
+	pt->frees++;
 	if (pt->nr_cached + 1 > PT_CACHE_MAX) {
 		iok_pt_table_release(pt, t);
 		return;

@@ -35,6 +35,8 @@ void iok_pt_table_release(struct iok_pgtable *pt, uint64_t *table)
 	free(table);
 }
 
+static uint64_t pt_serials;
+
 IOK_EXPORT int iok_pgtable_new(enum iok_pgtable_fmt fmt, unsigned int ias,
 			       struct iok_pgtable **out)
 {
@@ -60,6 +62,8 @@ IOK_EXPORT int iok_pgtable_new(enum iok_pgtable_fmt fmt, unsigned int ias,
 	}
 	pt->fmt = fmt;
 	pt->ias = ias;
+	/* Unique among the process's tables, for the walk caches' check. */
+	pt->serial = __atomic_add_fetch(&pt_serials, 1, __ATOMIC_RELAXED);
 	pt->alloc_budget = -1;
 	pt->va_last = (1ull << ias) - 1;
 	/* Levels of 9 bits above the 12-bit page offset. */
@@ -190,6 +194,12 @@ IOK_EXPORT int iok_pgtable_walk(struct iok_pgtable *pt, uint64_t iova,
 	if (access != IOK_PROT_READ && access != IOK_PROT_WRITE)
 		return -EINVAL;
 	return pt->ops->walk(pt, iova, access, phys, page_size);
+}
+
+int iok_pgtable_hw_walk(struct iok_pgtable *pt, uint64_t iova, unsigned int access,
+			struct iok_pt_leaf *leaf, struct iok_pt_psc *psc)
+{
+	return pt->ops->hw_walk(pt, iova, access, leaf, psc);
 }
 
 /* [@iova, @iova + @size) inside the aperture; *@last its last byte. */

@@ -613,6 +613,112 @@ static int PT_NS(walk)(struct iok_pgtable *pt, uint64_t iova, unsigned int acces
 	return 0;
 }
 
+/*
+ * Remember the table holding the leaf of a walk from the root: the entries
+ * above it (*@path[@top] .. *@path[@level + 1]) are tables, which keep
+ * their bits (but the entry count) until the table below is freed.
+ */
+static void PT_NS(psc_fill)(struct iok_pgtable *pt, struct iok_pt_psc *psc,
+			    uint64_t **path, int level, uint64_t iova)
+{
+	static const unsigned int acc[2] = { IOK_PROT_READ, IOK_PROT_WRITE };
+	uint8_t ok = 0;
+
+	for (unsigned int a = 0; a < 2; a++) {
+		bool all = true;
+
+		for (int i = pt->top; i > level && all; i--)
+			all = (*path[i] & 1) && !fmt_hw_check(*path[i], acc[a], false) &&
+			      fmt_hw_update(*path[i], acc[a], false) == *path[i];
+		if (all)
+			ok |= acc[a];
+	}
+	*psc = (struct iok_pt_psc){
+		.pt = pt, .serial = pt->serial, .frees = pt->frees,
+		.table = pt_table(*path[level + 1]),
+		.base = iova & ~((1ull << PT_SHIFT(level + 1)) - 1),
+		.level = (uint8_t)level, .ok = ok,
+	};
+}
+
+/*
+ * The walk of iommu hardware with a paging-structure cache (hw-walk.h):
+ * for_each_leaf's and walk's checks in their order, in one descent from
+ * @table at @start (the root, or @psc's table when @used is IOK_PSC_HIT).
+ */
+static __attribute__((noinline)) int
+PT_NS(hw_walk_from)(struct iok_pgtable *pt, uint64_t *table, int start, unsigned int used,
+		    uint64_t iova, unsigned int access, struct iok_pt_leaf *leaf,
+		    struct iok_pt_psc *psc)
+{
+	uint64_t *path[PT_MAX_LEVELS + 1];
+	int l, i;
+
+	for (l = start;; l--) {
+		uint64_t *e = &table[PT_IDX(iova, l)];
+
+		if (!*e)
+			return -ENOENT;
+		path[l] = e;
+		if (pt_is_leaf(*e, l))
+			break;
+		table = pt_table(*e);
+	}
+	if (!(fmt_leaf_prot(*path[l]) & access))
+		return -EACCES;
+	for (i = start; i >= l; i--) {
+		int rc;
+
+		if (!(*path[i] & 1))
+			return -ENOENT;
+		rc = fmt_hw_check(*path[i], access, i == l);
+		if (rc)
+			return rc;
+	}
+	for (i = start; i >= l; i--)
+		*path[i] = fmt_hw_update(*path[i], access, i == l);
+	leaf->page = pt_leaf_oa(*path[l], l);
+	leaf->size = 1ull << PT_SHIFT(l);
+	leaf->prot = fmt_leaf_prot(*path[l]);
+	if (psc && used == IOK_PSC_UNUSED && l < start) {
+		PT_NS(psc_fill)(pt, psc, path, l, iova);
+		used = IOK_PSC_FILLED;
+	}
+	leaf->psc = used;
+	return 0;
+}
+
+/*
+ * The entry point: a 4 KiB page next to the last one walked reads its
+ * leaf from the cached table; anything else walks in full.
+ */
+static int PT_NS(hw_walk)(struct iok_pgtable *pt, uint64_t iova, unsigned int access,
+			  struct iok_pt_leaf *leaf, struct iok_pt_psc *psc)
+{
+	if (psc && psc->pt == pt && psc->serial == pt->serial && psc->frees == pt->frees &&
+	    (psc->ok & access) && !((iova ^ psc->base) >> PT_SHIFT(psc->level + 1))) {
+		if (!psc->level) {
+			uint64_t *e = &psc->table[PT_IDX(iova, 0)], v = *e;
+
+			if (v && (fmt_leaf_prot(v) & access) && (v & 1) &&
+			    !fmt_hw_check(v, access, true)) {
+				*e = v = fmt_hw_update(v, access, true);
+				leaf->page = pt_leaf_oa(v, 0);
+				leaf->size = PT_SZ_4K;
+				leaf->prot = fmt_leaf_prot(v);
+				leaf->psc = IOK_PSC_HIT;
+				return 0;
+			}
+		}
+		return PT_NS(hw_walk_from)(pt, psc->table, psc->level, IOK_PSC_HIT, iova, access,
+					   leaf, psc);
+	}
+	if (iova > pt->va_last)
+		return -ENOENT;
+	return PT_NS(hw_walk_from)(pt, pt->root, pt->top, IOK_PSC_UNUSED, iova, access, leaf,
+				   psc);
+}
+
 typedef int (*pt_visit_fn)(uint64_t *e, unsigned int level, uint64_t va,
 			   void *arg);
 
@@ -759,6 +865,7 @@ static uint64_t PT_NS(digest)(struct iok_pgtable *pt)
 	.walk = PT_NS(walk),							\
 	.read_and_clear_dirty = PT_NS(read_and_clear_dirty),			\
 	.for_each_leaf = PT_NS(for_each_leaf),					\
+	.hw_walk = PT_NS(hw_walk),						\
 	.init = PT_NS(init),							\
 	.clear = PT_NS(clear),							\
 	.digest = PT_NS(digest),						\

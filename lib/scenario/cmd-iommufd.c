@@ -115,7 +115,8 @@ static int get_sva(struct iok_scn *s, struct iok_sva **out)
 
 	if (rc)
 		return rc;
-	snprintf(bdf, sizeof(bdf), "%s", iok_dev_get_name(iok_dev_get_first(iok_machine_get_topo(m))));
+	snprintf(bdf, sizeof(bdf), "%s",
+		 iok_dev_get_name(iok_dev_get_first(iok_machine_get_topo(m))));
 	*out = family_object(s, IOK_SCN_EXT_SVA, iok_scn_cmds_sva, "pri", bdf, NULL);
 	return *out ? 0 : iok_scn_error(s, "the SVA layer could not be built");
 }
@@ -164,7 +165,7 @@ static int rc_of(long r)
 	return r < 0 ? (int)r : 0;
 }
 
-/* ---- contexts and memory ------------------------------------------------------- */
+/* ---- contexts and memory ------------------------------------------------- */
 
 static int cmd_open(struct iok_scn *s, int argc, char **argv, struct iok_scn_res *res)
 {
@@ -319,7 +320,7 @@ static int trailing_prot(struct iok_scn *s, int argc, char **argv, int from, uin
 	return 0;
 }
 
-/* ---- IOAS ----------------------------------------------------------------------- */
+/* ---- IOAS ---------------------------------------------------------------- */
 
 static int cmd_ioas_alloc(struct iok_scn *s, int argc, char **argv, struct iok_scn_res *res)
 {
@@ -553,7 +554,7 @@ static int cmd_areas(struct iok_scn *s, int argc, char **argv, struct iok_scn_re
 	return 0;
 }
 
-/* ---- HWPT -------------------------------------------------------------------------- */
+/* ---- HWPT ---------------------------------------------------------------- */
 
 static int cmd_hwpt_alloc(struct iok_scn *s, int argc, char **argv, struct iok_scn_res *res)
 {
@@ -725,7 +726,7 @@ static int cmd_raw_ioctl(struct iok_scn *s, int argc, char **argv, struct iok_sc
 	return rc_of(r);
 }
 
-/* ---- devices ------------------------------------------------------------------------------ */
+/* ---- devices ------------------------------------------------------------- */
 
 static int cmd_bind(struct iok_scn *s, int argc, char **argv, struct iok_scn_res *res)
 {
@@ -801,7 +802,7 @@ static int cmd_detach(struct iok_scn *s, int argc, char **argv, struct iok_scn_r
 	return rc ?: iok_iommufd_device_detach(ictx, id, pasid);
 }
 
-/* ---- access objects -------------------------------------------------------------------------- */
+/* ---- access objects ------------------------------------------------------ */
 
 /* A driver that ignores unmap notifications. */
 static void stubborn_unmap(void *data, uint64_t iova, uint64_t length)
@@ -979,7 +980,7 @@ static int cmd_access_write(struct iok_scn *s, int argc, char **argv, struct iok
 				     IOK_IOMMUFD_ACCESS_RW_WRITE);
 }
 
-/* ---- FAULT objects ------------------------------------------------------------------------- */
+/* ---- FAULT objects ------------------------------------------------------- */
 
 static int cmd_fault_alloc(struct iok_scn *s, int argc, char **argv, struct iok_scn_res *res)
 {
@@ -1101,7 +1102,7 @@ static int cmd_fault_close(struct iok_scn *s, int argc, char **argv, struct iok_
 	return rc ?: iok_iommufd_fault_close(ictx, fd);
 }
 
-/* ---- introspection, limits, VFIO compatibility ---------------------------------------------- */
+/* ---- introspection, limits, VFIO compatibility --------------------------- */
 
 static int cmd_obj(struct iok_scn *s, int argc, char **argv, struct iok_scn_res *res)
 {
@@ -1268,18 +1269,22 @@ static int cmd_vfio_compat(struct iok_scn *s, int argc, char **argv, struct iok_
 }
 
 const struct iok_scn_cmd iok_scn_cmds_iommufd[] = {
-	{ "iommufd_open", cmd_open, 1, 1, "iommufd_open FD", "open /dev/iommu (a context named FD)" },
+	{ "iommufd_open", cmd_open, 1, 1, "iommufd_open FD",
+	  "open /dev/iommu (a context named FD)" },
 	{ "iommufd_close", cmd_close, 1, 1, "iommufd_close FD",
 	  "close it: drivers let go, objects go leaf first" },
 	{ "user_mmap", cmd_mmap, 2, 2, "user_mmap NAME LEN",
 	  "anonymous memory of the process: OK va=ADDR (use as va=NAME[+OFF])" },
-	{ "ioas_alloc", cmd_ioas_alloc, 1, 2, "ioas_alloc FD [FLAGS]", "IOMMU_IOAS_ALLOC: OK id=N" },
+	{ "ioas_alloc", cmd_ioas_alloc, 1, 2, "ioas_alloc FD [FLAGS]",
+	  "IOMMU_IOAS_ALLOC: OK id=N" },
 	{ "destroy", cmd_destroy, 2, 2, "destroy FD ID", "IOMMU_DESTROY" },
-	{ "ioas_map", cmd_ioas_map, 4, 6, "ioas_map FD IOAS IOVA|auto LEN [r|w|rw|flags=N] [va=...]",
+	{ "ioas_map", cmd_ioas_map, 4, 6,
+	  "ioas_map FD IOAS IOVA|auto LEN [r|w|rw|flags=N] [va=...]",
 	  "IOMMU_IOAS_MAP of a fresh buffer or va=NAME[+OFF]|ADDR: OK iova=ADDR" },
 	{ "ioas_unmap", cmd_ioas_unmap, 3, 4, "ioas_unmap FD IOAS IOVA LEN | FD IOAS all",
 	  "IOMMU_IOAS_UNMAP: OK length=BYTES" },
-	{ "ioas_copy", cmd_ioas_copy, 6, 7, "ioas_copy FD DST SRC SRC_IOVA LEN DST_IOVA|auto [r|w|rw]",
+	{ "ioas_copy", cmd_ioas_copy, 6, 7,
+	  "ioas_copy FD DST SRC SRC_IOVA LEN DST_IOVA|auto [r|w|rw]",
 	  "IOMMU_IOAS_COPY: OK iova=ADDR" },
 	{ "ioas_iova_ranges", cmd_iova_ranges, 2, 3, "ioas_iova_ranges FD IOAS [SLOTS]",
 	  "IOMMU_IOAS_IOVA_RANGES: OK alignment=N START-LAST..." },
@@ -1297,7 +1302,8 @@ const struct iok_scn_cmd iok_scn_cmds_iommufd[] = {
 	  "[data_len=N]", "IOMMU_HWPT_ALLOC: OK id=N" },
 	{ "hwpt_set_dirty", cmd_set_dirty, 3, 3, "hwpt_set_dirty FD HWPT on|off|FLAGS",
 	  "IOMMU_HWPT_SET_DIRTY_TRACKING" },
-	{ "hwpt_get_dirty", cmd_get_dirty, 5, 6, "hwpt_get_dirty FD HWPT IOVA LEN PGSIZE [no_clear]",
+	{ "hwpt_get_dirty", cmd_get_dirty, 5, 6,
+	  "hwpt_get_dirty FD HWPT IOVA LEN PGSIZE [no_clear]",
 	  "IOMMU_HWPT_GET_DIRTY_BITMAP: OK dirty=BIT... count=N" },
 	{ "hwpt_invalidate", cmd_invalidate, 2, 3, "hwpt_invalidate FD ID [ENTRIES]",
 	  "IOMMU_HWPT_INVALIDATE: OK entries=N" },
@@ -1321,7 +1327,8 @@ const struct iok_scn_cmd iok_scn_cmds_iommufd[] = {
 	  "iommufd_access_attach" },
 	{ "access_replace", cmd_access_replace, 3, 3, "access_replace FD ACC IOAS",
 	  "iommufd_access_replace" },
-	{ "access_detach", cmd_access_detach, 2, 2, "access_detach FD ACC", "iommufd_access_detach" },
+	{ "access_detach", cmd_access_detach, 2, 2, "access_detach FD ACC",
+	  "iommufd_access_detach" },
 	{ "access_destroy", cmd_access_destroy, 2, 2, "access_destroy FD ACC",
 	  "iommufd_access_destroy" },
 	{ "access_pin", cmd_access_pin, 4, 5, "access_pin FD ACC IOVA LEN [w]",
@@ -1340,12 +1347,14 @@ const struct iok_scn_cmd iok_scn_cmds_iommufd[] = {
 	  "fault_respond FD FAULTFD COOKIE success|invalid|failure|N", "write(2) of a response" },
 	{ "fault_poll", cmd_fault_poll, 2, 2, "fault_poll FD FAULTFD", "poll(2): OK [in] out" },
 	{ "fault_close", cmd_fault_close, 2, 2, "fault_close FD FAULTFD", "close(2) the FAULT fd" },
-	{ "iommufd_obj", cmd_obj, 2, 2, "iommufd_obj FD ID", "OK type=T users=N (besides the table)" },
+	{ "iommufd_obj", cmd_obj, 2, 2, "iommufd_obj FD ID",
+	  "OK type=T users=N (besides the table)" },
 	{ "iommufd_pinned", cmd_pinned, 1, 2, "iommufd_pinned FD [MEMLOCK_BYTES]",
 	  "pinned pages (and set RLIMIT_MEMLOCK): OK pages=N" },
 	{ "vfio_ioas", cmd_vfio_ioas, 2, 3, "vfio_ioas FD get|set ID|clear", "IOMMU_VFIO_IOAS" },
 	{ "vfio_compat", cmd_vfio_compat, 2, -1,
-	  "vfio_compat FD api|ext N|set_iommu N|map IOVA SIZE|unmap IOVA SIZE|unmap all|info [ARGSZ]",
+	  "vfio_compat FD api|ext N|set_iommu N|map IOVA SIZE|unmap IOVA SIZE|unmap all|"
+	  "info [ARGSZ]",
 	  "the VFIO container ioctls on the iommufd" },
 	{ NULL, NULL, 0, 0, NULL, NULL },
 };

@@ -343,3 +343,19 @@ int iok_attach_vf_buses(struct iok_topo *topo)
 	}
 	return 0;
 }
+
+bool iok_intel_spt_match(const struct iok_dev *d)
+{
+	static const uint16_t ids[][2] = {
+		{ 0xa110, 0xa11f }, { 0xa167, 0xa16a }, { 0xa290, 0xa29f },
+		{ 0xa2e7, 0xa2ee }, { 0x9d10, 0x9d1b },
+	};
+	unsigned int i;
+
+	if (d->vendor != 0x8086 || !d->pcie || d->type != IOK_PCIE_ROOT_PORT)
+		return false;
+	for (i = 0; i < ARRAY_SIZE(ids); i++)
+		if (d->device >= ids[i][0] && d->device <= ids[i][1])
+			return true;
+	return false;
+}

@@ -6,7 +6,6 @@
  * exactly the decoding a dump of real hardware goes through.
  */
 #include "lib/topo/topo-private.h"
-#include "lib/groups/groups-private.h"
 
 #define PCI_STATUS_CAP_LIST 0x0010
 #define PCI_EXP_FLAGS_VERSION2 0x0002

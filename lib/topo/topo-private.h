@@ -29,6 +29,12 @@ int iok_header_quirks(struct iok_topo *topo, struct iok_dev *d);
 int iok_late_quirks(struct iok_topo *topo);
 /* Intel VMD endpoints, whose domains DMA as the endpoint itself. */
 bool iok_dev_is_vmd(const struct iok_dev *d);
+/*
+ * Intel Sunrise Point PCH root ports keep ACS Capability and Control in
+ * dwords rather than words (groups.md 4.5); both the synthesiser and the
+ * grouping rules need to know which ports those are.
+ */
+bool iok_intel_spt_match(const struct iok_dev *d);
 /* Whether a topology has a function captured with extended config space. */
 bool iok_topo_has_ext_dumps(struct iok_topo *topo);
 

@@ -42,7 +42,7 @@ IOK_EXPORT int iok_iommufd_access_create(struct iok_iommufd *ictx,
 	return 0;
 }
 
-/* ---- pins ------------------------------------------------------------------------- */
+/* ---- pins ---------------------------------------------------------------- */
 
 static bool prot_ok(const struct ifd_area *area, unsigned int flags)
 {
@@ -107,7 +107,8 @@ static int pin_range(struct iok_iommufd *ictx, struct ifd_ioas *ioas, uint64_t i
 		if (!prot_ok(area, flags)) {
 			rc = ifd_fail(ictx, -EPERM, "pin at %#llx: the area is not %s",
 				      (unsigned long long)it.cur,
-				      flags & IOK_IOMMUFD_ACCESS_RW_WRITE ? "writeable" : "readable");
+				      flags & IOK_IOMMUFD_ACCESS_RW_WRITE ? "writeable" :
+				      "readable");
 			break;
 		}
 		area_pages(area, it.cur, last, &first, &lastpg);
@@ -252,7 +253,7 @@ void ifd_access_notify_unmap(struct ifd_ioas *ioas, uint64_t iova, uint64_t leng
 	free(list);
 }
 
-/* ---- attach and detach --------------------------------------------------------------- */
+/* ---- attach and detach --------------------------------------------------- */
 
 /* iommufd_access_change_ioas(): the driver unpins all before the old IOAS goes. */
 static int change_ioas(struct ifd_access *access, struct ifd_ioas *new)
@@ -359,7 +360,7 @@ IOK_EXPORT int iok_iommufd_access_destroy(struct iok_iommufd *ictx, uint32_t acc
 	return 0;
 }
 
-/* ---- rw ------------------------------------------------------------------------------------ */
+/* ---- rw ------------------------------------------------------------------ */
 
 IOK_EXPORT int iok_iommufd_access_rw(struct iok_iommufd *ictx, uint32_t access_id, uint64_t iova,
 				     void *buf, size_t length, unsigned int flags)

@@ -10,7 +10,7 @@
  */
 #include "lib/uapi/iommufd-private.h"
 
-/* ---- per-group state ---------------------------------------------------------- */
+/* ---- per-group state ----------------------------------------------------- */
 
 static struct ifd_group *group_get(struct iok_iommufd *ictx, struct iok_rgroup *rg)
 {
@@ -109,7 +109,7 @@ static void attach_del_dev(struct ifd_attach *a, struct ifd_device *idev)
 	a->nr_devs = j;
 }
 
-/* ---- I/O page faults: the driver enables IOPF for a domain with a handler ---------- */
+/* ---- I/O page faults: the driver enables IOPF for a domain with a handler --- */
 
 static bool group_wants_iopf(const struct ifd_group *ig)
 {
@@ -159,7 +159,7 @@ static void group_sync_iopf(struct iok_iommufd *ictx, struct ifd_group *ig)
 	}
 }
 
-/* ---- the core's attach through handles ------------------------------------------------ */
+/* ---- the core's attach through handles ----------------------------------- */
 
 /* iommufd_hwpt_pasid_compat(): PASIDs need PASID-capable HWPTs at the PASID and the RID. */
 static int pasid_compat(struct iok_iommufd *ictx, const struct ifd_hwpt *hwpt,
@@ -491,7 +491,7 @@ static int change_pt(struct ifd_device *idev, uint32_t pasid, uint32_t *pt_id, b
 	return rc;
 }
 
-/* ---- the kernel API of binding drivers ----------------------------------------------------- */
+/* ---- the kernel API of binding drivers ----------------------------------- */
 
 static struct ifd_device *get_idev(struct iok_iommufd *ictx, uint32_t dev_id)
 {
@@ -634,7 +634,7 @@ IOK_EXPORT int iok_iommufd_device_unbind(struct iok_iommufd *ictx, uint32_t dev_
 	return 0;
 }
 
-/* ---- GET_HW_INFO ------------------------------------------------------------------------------ */
+/* ---- GET_HW_INFO --------------------------------------------------------- */
 
 /* The driver's hw_info(): registers are not modelled and read as zero. */
 static unsigned int drv_hw_info(const char *drv, uint32_t *type)

@@ -206,7 +206,8 @@ IOK_EXPORT long iok_iommufd_fault_write(struct iok_iommufd *ictx, int fd, const 
 		for (i = 0; i < fault->nr_response && fault->response[i].cookie != in->cookie; i++)
 			;
 		if (i == fault->nr_response) {
-			rc = ifd_fail(ictx, -EINVAL, "FAULT response: unknown cookie %u", in->cookie);
+			rc = ifd_fail(ictx, -EINVAL, "FAULT response: unknown cookie %u",
+				      in->cookie);
 			break;
 		}
 		r = fault->response[i];

@@ -9,7 +9,7 @@
  */
 #include "lib/uapi/iommufd-private.h"
 
-/* ---- what the model's drivers offer ------------------------------------------ */
+/* ---- what the model's drivers offer -------------------------------------- */
 
 static const char *dev_driver(const struct iok_machine *m, const struct iok_dev *dev)
 {
@@ -61,7 +61,7 @@ static int drv_alloc_paging(struct iok_iommufd *ictx, struct iok_dev *dev, uint3
 	return 0;
 }
 
-/* ---- HWPT objects ----------------------------------------------------------------- */
+/* ---- HWPT objects -------------------------------------------------------- */
 
 void ifd_hwpt_destroy(struct ifd_hwpt *hwpt)
 {
@@ -197,7 +197,7 @@ int ifd_hwpt_alloc_ioctl(struct ifd_ucmd *u)
 	return ifd_respond(u);
 }
 
-/* ---- dirty tracking ------------------------------------------------------------------ */
+/* ---- dirty tracking ------------------------------------------------------ */
 
 int ifd_hwpt_set_dirty_tracking(struct ifd_ucmd *u)
 {
@@ -271,7 +271,7 @@ int ifd_hwpt_get_dirty_bitmap(struct ifd_ucmd *u)
 				   !(cmd->flags & IOK_IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR));
 }
 
-/* ---- invalidation, nesting and vIOMMU ------------------------------------------------------ */
+/* ---- invalidation, nesting and vIOMMU ------------------------------------ */
 
 int ifd_hwpt_invalidate(struct ifd_ucmd *u)
 {

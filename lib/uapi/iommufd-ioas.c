@@ -84,7 +84,7 @@ static uint64_t area_last_page(const struct ifd_area *a)
 	return (a->start_byte + ifd_area_length(a) - 1) / IFD_PAGE_SIZE;
 }
 
-/* ---- the domains' copies of the areas ------------------------------------------ */
+/* ---- the domains' copies of the areas ------------------------------------ */
 
 static uint64_t domain_min_page(const struct iok_domain *d)
 {
@@ -192,7 +192,7 @@ static void area_free(struct ifd_area *area)
 	free(area);
 }
 
-/* ---- reserved and allowed ranges ------------------------------------------------- */
+/* ---- reserved and allowed ranges ----------------------------------------- */
 
 static bool reserved_meets(const struct ifd_ioas *ioas, uint64_t start, uint64_t last)
 {
@@ -290,7 +290,7 @@ static bool for_each_hole(const struct ifd_range *used, unsigned int n, uint64_t
 	return fn(cur, last, arg);
 }
 
-/* ---- IOVA allocation and checks --------------------------------------------------- */
+/* ---- IOVA allocation and checks ------------------------------------------ */
 
 struct alloc_arg {
 	uint64_t length, align, page_offset, iova;
@@ -394,7 +394,7 @@ static int check_iova(struct ifd_ioas *ioas, uint64_t iova, uint64_t length)
 	return 0;
 }
 
-/* ---- mapping ---------------------------------------------------------------------- */
+/* ---- mapping ------------------------------------------------------------- */
 
 /* A slice of pinned memory to map (struct iopt_pages_list). */
 struct pages_elm {
@@ -559,7 +559,7 @@ int ifd_ioas_map_file(struct ifd_ucmd *u)
 	return ifd_fail(ictx, -EBADF, "IOAS_MAP_FILE: fd %d is no memfd", cmd->fd);
 }
 
-/* ---- walking contiguous areas (iopt_for_each_contig_area()) ------------------------ */
+/* ---- walking contiguous areas (iopt_for_each_contig_area()) -------------- */
 
 struct ifd_area *ifd_contig_first(struct ifd_contig *it, const struct ifd_ioas *ioas,
 				  uint64_t iova, uint64_t last)
@@ -592,7 +592,7 @@ bool ifd_contig_done(const struct ifd_contig *it)
 	return it->area && it->last <= it->area->last;
 }
 
-/* ---- copy --------------------------------------------------------------------------- */
+/* ---- copy ---------------------------------------------------------------- */
 
 /* iopt_get_pages(): the slices of pinned memory behind a contiguous range. */
 static int get_pages(struct ifd_ioas *ioas, uint64_t iova, uint64_t length,
@@ -676,7 +676,7 @@ int ifd_ioas_copy(struct ifd_ucmd *u)
 	return ifd_respond(u);
 }
 
-/* ---- unmap ---------------------------------------------------------------------------- */
+/* ---- unmap --------------------------------------------------------------- */
 
 static void area_destroy(struct ifd_ioas *ioas, struct ifd_area *area)
 {
@@ -827,7 +827,7 @@ int ifd_iopt_cut(struct ifd_ioas *ioas, const uint64_t *iovas, unsigned int n)
 	return rc;
 }
 
-/* ---- IOVA ranges and the allow-list ---------------------------------------------------- */
+/* ---- IOVA ranges and the allow-list -------------------------------------- */
 
 struct ranges_arg {
 	struct iok_iommu_iova_range *out;
@@ -955,7 +955,7 @@ int ifd_ioas_allow_iovas(struct ifd_ucmd *u)
 	return 0;
 }
 
-/* ---- alignment ------------------------------------------------------------------------ */
+/* ---- alignment ----------------------------------------------------------- */
 
 /* iopt_check_iova_alignment(): every area conforms to a raised alignment. */
 static int check_alignment(const struct ifd_ioas *ioas, uint64_t align)
@@ -1023,7 +1023,7 @@ void ifd_iopt_enable_large_pages(struct ifd_ioas *ioas)
 	calc_alignment(ioas);
 }
 
-/* ---- domains ------------------------------------------------------------------------------ */
+/* ---- domains ------------------------------------------------------------- */
 
 static int hwpts_append(struct ifd_ioas *ioas, struct ifd_hwpt *hwpt)
 {
@@ -1158,7 +1158,7 @@ int ifd_iopt_enforce_dev_resv(struct ifd_ioas *ioas, struct iok_dev *dev)
 	return rc;
 }
 
-/* ---- accesses --------------------------------------------------------------------------------- */
+/* ---- accesses ------------------------------------------------------------ */
 
 int ifd_iopt_add_access(struct ifd_ioas *ioas, struct ifd_access *access)
 {
@@ -1189,7 +1189,7 @@ void ifd_iopt_remove_access(struct ifd_ioas *ioas, struct ifd_access *access)
 	calc_alignment(ioas);
 }
 
-/* ---- dirty tracking ------------------------------------------------------------------------------ */
+/* ---- dirty tracking ------------------------------------------------------ */
 
 struct dirty_arg {
 	uint64_t base, first, last, page_size;
@@ -1243,8 +1243,10 @@ int ifd_iopt_clear_dirty(struct ifd_ioas *ioas, struct ifd_hwpt *hwpt)
 	int rc;
 
 	for (i = 0; i < ioas->nr_areas; i++) {
-		rc = iok_pgtable_read_and_clear_dirty(pt, ioas->areas[i]->iova,
-						      ifd_area_length(ioas->areas[i]), 0, NULL, NULL);
+		const struct ifd_area *a = ioas->areas[i];
+
+		rc = iok_pgtable_read_and_clear_dirty(pt, a->iova, ifd_area_length(a), 0, NULL,
+						      NULL);
 		if (rc)
 			return rc;
 	}
@@ -1252,7 +1254,7 @@ int ifd_iopt_clear_dirty(struct ifd_ioas *ioas, struct ifd_hwpt *hwpt)
 	return 0;
 }
 
-/* ---- the IOAS object and its options ----------------------------------------------------------- */
+/* ---- the IOAS object and its options ------------------------------------- */
 
 struct ifd_ioas *ifd_ioas_new(struct iok_iommufd *ictx)
 {
@@ -1380,7 +1382,7 @@ int ifd_option(struct ifd_ucmd *u)
 	return 0;
 }
 
-/* ---- introspection and the test reservation ----------------------------------------------------- */
+/* ---- introspection and the test reservation ------------------------------ */
 
 IOK_EXPORT int iok_iommufd_ioas_get_area(const struct iok_iommufd *ictx, uint32_t ioas_id,
 					 unsigned int i, struct iok_iommufd_area *out)

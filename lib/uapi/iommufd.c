@@ -124,7 +124,7 @@ static int ifd_destroy(struct ifd_ucmd *u)
 	return ifd_obj_destroy(u->ictx, obj);
 }
 
-/* ---- the ioctl framing ------------------------------------------------------ */
+/* ---- the ioctl framing --------------------------------------------------- */
 
 /* iommufd_ucmd_respond(): copy out up to the caller's size. */
 int ifd_respond(struct ifd_ucmd *u)
@@ -245,7 +245,7 @@ IOK_EXPORT long iok_iommufd_ioctl_int(struct iok_iommufd *ictx, unsigned long cm
 	return ifd_dispatch(ictx, cmd, NULL, arg);
 }
 
-/* ---- open and close ----------------------------------------------------------- */
+/* ---- open and close ------------------------------------------------------ */
 
 IOK_EXPORT int iok_iommufd_open(struct iok_proc *p, struct iok_iommufd **out)
 {
@@ -308,7 +308,7 @@ IOK_EXPORT void iok_iommufd_close(struct iok_iommufd *ictx)
 	free(ictx);
 }
 
-/* ---- settings and introspection ------------------------------------------------ */
+/* ---- settings and introspection ------------------------------------------ */
 
 IOK_EXPORT int iok_iommufd_set_fabric(struct iok_iommufd *ictx, struct iok_fabric *f)
 {

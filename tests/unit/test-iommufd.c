@@ -24,13 +24,18 @@
 #define SZ_2M	0x200000ull
 #define RW	(IOK_IOMMU_IOAS_MAP_READABLE | IOK_IOMMU_IOAS_MAP_WRITEABLE)
 #define FIXED	IOK_IOMMU_IOAS_MAP_FIXED_IOVA
+#define RLIMIT	IOK_IOMMU_OPTION_RLIMIT_MODE
+#define HUGE	IOK_IOMMU_OPTION_HUGE_PAGES
+#define GET	IOK_IOMMU_OPTION_OP_GET
+#define SET	IOK_IOMMU_OPTION_OP_SET
 
 static const char machine[] =
 	"{ 'schema': 1, 'name': 'iommufd-unit',"
 	"  'platform': { 'iommu': 'intel', 'kernel': '6.19', 'acs': 'final' },"
 	"  'devices': ["
 	"    { 'bdf': '00:01.0', 'id': '8086:a110', 'pcie': 'root_port', 'secondary': 1,"
-	"      'acs': { 'cap': 'SV RR CR UF', 'ctrl': 'SV RR CR UF' }, 'config': { '0x66': '0x20' } },"
+	"      'acs': { 'cap': 'SV RR CR UF', 'ctrl': 'SV RR CR UF' },"
+	"      'config': { '0x66': '0x20' } },"
 	"    { 'bdf': '01:00.0', 'id': '8086:0b25', 'class': '088000', 'pcie': 'endpoint',"
 	"      'config': { '0x66': '0x20', '0x100': '0x1b', '0x102': '0x01', '0x103': '0x11',"
 	"                  '0x105': '0x14', '0x110': '0x13', '0x112': '0x01' } },"
@@ -90,7 +95,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* ---- helpers ------------------------------------------------------------------- */
+/* ---- helpers ------------------------------------------------------------- */
 
 static struct iok_dev *dev(struct fx *x, const char *bdf)
 {
@@ -243,7 +248,7 @@ static unsigned int nr_areas(struct fx *x, uint32_t ioas)
 	return i;
 }
 
-/* ---- 7.2 framing, 7.1 objects --------------------------------------------------------- */
+/* ---- 7.2 framing, 7.1 objects -------------------------------------------- */
 
 struct op_size {
 	unsigned long cmd;
@@ -301,7 +306,7 @@ static void test_framing_sizes(void **state)
 	assert_int_equal(obj_type(x, 1), IOK_IOMMUFD_OBJ_IOAS);
 }
 
-/* Selftest cmd_fail (spec 7.1, 7.2): DESTROY 0 ENOENT, NULL EFAULT, numbers below the base ENOTTY. */
+/* Selftest cmd_fail (spec 7.1, 7.2): DESTROY 0 ENOENT, NULL EFAULT, below the base ENOTTY. */
 static void test_framing_errors(void **state)
 {
 	struct fx *x = *state;
@@ -343,34 +348,34 @@ static void test_options(void **state)
 	uint64_t v = 0;
 	uint32_t ioas;
 
-	assert_int_equal(option(x, IOK_IOMMU_OPTION_RLIMIT_MODE, 0, IOK_IOMMU_OPTION_OP_GET, &v), 0);
+	assert_int_equal(option(x, RLIMIT, 0, GET, &v), 0);
 	assert_int_equal(v, 0);
 	v = 1;
-	assert_int_equal(option(x, IOK_IOMMU_OPTION_RLIMIT_MODE, 0, IOK_IOMMU_OPTION_OP_SET, &v), 0);
+	assert_int_equal(option(x, RLIMIT, 0, SET, &v), 0);
 	v = 2;
-	assert_int_equal(option(x, IOK_IOMMU_OPTION_RLIMIT_MODE, 0, IOK_IOMMU_OPTION_OP_SET, &v),
+	assert_int_equal(option(x, RLIMIT, 0, SET, &v),
 			 -EINVAL);
-	assert_int_equal(option(x, IOK_IOMMU_OPTION_RLIMIT_MODE, 0, IOK_IOMMU_OPTION_OP_GET, &v), 0);
+	assert_int_equal(option(x, RLIMIT, 0, GET, &v), 0);
 	assert_int_equal(v, 1);
-	assert_int_equal(option(x, IOK_IOMMU_OPTION_RLIMIT_MODE, 1, IOK_IOMMU_OPTION_OP_GET, &v),
+	assert_int_equal(option(x, RLIMIT, 1, GET, &v),
 			 -EOPNOTSUPP);
-	assert_int_equal(option(x, IOK_IOMMU_OPTION_HUGE_PAGES, 0, IOK_IOMMU_OPTION_OP_GET, &v),
+	assert_int_equal(option(x, HUGE, 0, GET, &v),
 			 -ENOENT);
-	assert_int_equal(option(x, 7, 0, IOK_IOMMU_OPTION_OP_GET, &v), -EOPNOTSUPP);
+	assert_int_equal(option(x, 7, 0, GET, &v), -EOPNOTSUPP);
 	ioas = ioas_alloc(x);
 	/* Case 50: RLIMIT_MODE SET once an object exists -> EBUSY. */
 	v = 0;
-	assert_int_equal(option(x, IOK_IOMMU_OPTION_RLIMIT_MODE, 0, IOK_IOMMU_OPTION_OP_SET, &v),
+	assert_int_equal(option(x, RLIMIT, 0, SET, &v),
 			 -EBUSY);
-	assert_int_equal(option(x, IOK_IOMMU_OPTION_HUGE_PAGES, ioas, IOK_IOMMU_OPTION_OP_GET, &v),
+	assert_int_equal(option(x, HUGE, ioas, GET, &v),
 			 0);
 	assert_int_equal(v, 1);
 	v = 2;
-	assert_int_equal(option(x, IOK_IOMMU_OPTION_HUGE_PAGES, ioas, IOK_IOMMU_OPTION_OP_SET, &v),
+	assert_int_equal(option(x, HUGE, ioas, SET, &v),
 			 -EINVAL);
 }
 
-/* ---- 7.3 the IOAS ---------------------------------------------------------------------------- */
+/* ---- 7.3 the IOAS -------------------------------------------------------- */
 
 /* Spec 7.3 IOAS_MAP steps 1-3, in their order. */
 static void test_map_checks(void **state)
@@ -616,10 +621,10 @@ static void test_huge_pages(void **state)
 
 	assert_int_equal(map(x, ioas, &iova, 0x800, RW | FIXED, 0), 0);
 	/* Raising the alignment to PAGE_SIZE with a 2 KiB area: EADDRINUSE. */
-	assert_int_equal(option(x, IOK_IOMMU_OPTION_HUGE_PAGES, ioas, IOK_IOMMU_OPTION_OP_SET, &v),
+	assert_int_equal(option(x, HUGE, ioas, SET, &v),
 			 -EADDRINUSE);
 	assert_int_equal(unmap(x, ioas, 0, UINT64_MAX), 0x800);
-	assert_int_equal(option(x, IOK_IOMMU_OPTION_HUGE_PAGES, ioas, IOK_IOMMU_OPTION_OP_SET, &v), 0);
+	assert_int_equal(option(x, HUGE, ioas, SET, &v), 0);
 	iova = 0x10000;
 	assert_int_equal(map(x, ioas, &iova, 0x800, RW | FIXED, 0), -EINVAL);
 	/* Without huge pages every 4 KiB page is mapped alone. */
@@ -627,20 +632,21 @@ static void test_huge_pages(void **state)
 	iova = SZ_2M;
 	uint64_t va = ubuf(x, 2 * SZ_2M);
 
-	assert_int_equal(map(x, ioas, &iova, SZ_2M, RW | FIXED, (va + SZ_2M - 1) & ~(SZ_2M - 1)), 0);
+	va = (va + SZ_2M - 1) & ~(SZ_2M - 1);
+	assert_int_equal(map(x, ioas, &iova, SZ_2M, RW | FIXED, va), 0);
 	struct iok_domain *d;
 
 	assert_int_equal(iok_iommufd_hwpt_get_domain(x->ictx, pt, &d), 0);
 	assert_int_equal(iok_pgtable_table_pages(iok_domain_get_pgtable(d)), 4);
 	/* Domains with mappings: cannot turn huge pages off again. */
 	v = 1;
-	assert_int_equal(option(x, IOK_IOMMU_OPTION_HUGE_PAGES, ioas, IOK_IOMMU_OPTION_OP_SET, &v), 0);
+	assert_int_equal(option(x, HUGE, ioas, SET, &v), 0);
 	v = 0;
-	assert_int_equal(option(x, IOK_IOMMU_OPTION_HUGE_PAGES, ioas, IOK_IOMMU_OPTION_OP_SET, &v),
+	assert_int_equal(option(x, HUGE, ioas, SET, &v),
 			 -EINVAL);
 }
 
-/* ---- 7.4, 7.5 HWPTs and devices --------------------------------------------------------------------- */
+/* ---- 7.4, 7.5 HWPTs and devices ------------------------------------------ */
 
 /* Spec 4.5 and 10 case 13: one context may bind several devices of a group; another may not. */
 static void test_bind_ownership(void **state)
@@ -780,7 +786,8 @@ static void test_hwpt_alloc(void **state)
 	/* Nothing was left behind by the failures: the next ID follows. */
 	assert_int_equal(ioas_alloc(x), h + 1);
 	/* HWPT_INVALIDATE needs a nested HWPT or vIOMMU. */
-	struct iok_iommu_hwpt_invalidate inv = { .size = sizeof(inv), .hwpt_id = h, .entry_num = 1 };
+	struct iok_iommu_hwpt_invalidate inv = { .size = sizeof(inv), .hwpt_id = h,
+						 .entry_num = 1 };
 
 	assert_int_equal(iok_iommufd_ioctl(x->ictx, IOK_IOMMU_HWPT_INVALIDATE, &inv), -EINVAL);
 	inv.entry_num = 0;
@@ -883,7 +890,7 @@ static void test_hw_info(void **state)
 	assert_int_equal(iok_iommufd_ioctl(x->ictx, IOK_IOMMU_GET_HW_INFO, &c), -ENOENT);
 }
 
-/* ---- 5, 7.5 PASID attach --------------------------------------------------------------------- */
+/* ---- 5, 7.5 PASID attach ------------------------------------------------- */
 
 /* Selftest pasid_attach, spec 7.5 PASID rules and 10 case 44. */
 static void test_pasid_attach(void **state)
@@ -949,7 +956,7 @@ static void test_pasid_attach(void **state)
 	assert_int_equal(iok_rgroup_get_owner_cnt(rg), 0);
 }
 
-/* ---- 7.6 access objects ------------------------------------------------------------------------ */
+/* ---- 7.6 access objects -------------------------------------------------- */
 
 /* Selftest access_pin, access_pin_unmap, access_rw (spec 7.6). */
 static void test_access(void **state)
@@ -974,7 +981,8 @@ static void test_access(void **state)
 	assert_int_equal(iok_iommufd_access_pin_pages(x->ictx, acc, 0x10000, 0, pa, 0), -EINVAL);
 	assert_int_equal(iok_iommufd_access_pin_pages(x->ictx, acc, UINT64_MAX, 2, pa, 0),
 			 -EOVERFLOW);
-	assert_int_equal(iok_iommufd_access_pin_pages(x->ictx, acc, 0x10000, 0x4000, pa, 0), -ENOENT);
+	assert_int_equal(iok_iommufd_access_pin_pages(x->ictx, acc, 0x10000, 0x4000, pa, 0),
+			 -ENOENT);
 	assert_int_equal(iok_iommufd_access_pin_pages(x->ictx, acc, 0x10000, 0x3000, pa, 0), 0);
 	assert_int_equal(iok_proc_virt_to_phys(x->p, va + 0x2000, &p0), 0);
 	assert_int_equal(pa[2], p0);
@@ -1049,7 +1057,7 @@ static void test_access_deadlock(void **state)
 	assert_int_equal(iok_iommufd_access_attach(x->ictx, acc, ioas), -EADDRINUSE);
 }
 
-/* ---- 7.4 dirty tracking ------------------------------------------------------------------------- */
+/* ---- 7.4 dirty tracking -------------------------------------------------- */
 
 static long get_dirty(struct fx *x, uint32_t hwpt, uint64_t iova, uint64_t len, uint64_t *bm,
 		      uint32_t flags)
@@ -1107,7 +1115,7 @@ static void test_dirty(void **state)
 	assert_int_equal(get_dirty(x, dh, 0x10000, 0x1000, &bm, 2), -EOPNOTSUPP);
 }
 
-/* ---- 7.7 FAULT objects -------------------------------------------------------------------------- */
+/* ---- 7.7 FAULT objects --------------------------------------------------- */
 
 static long fault_respond(struct fx *x, int fd, uint32_t cookie, uint32_t code)
 {
@@ -1175,7 +1183,7 @@ static void test_fault(void **state)
 	assert_int_equal(destroy(x, fault), 0);
 }
 
-/* ---- 7.8 VFIO compatibility ---------------------------------------------------------------------- */
+/* ---- 7.8 VFIO compatibility ---------------------------------------------- */
 
 static long compat_unmap(struct fx *x, uint64_t iova, uint64_t size, uint32_t flags)
 {
@@ -1258,7 +1266,7 @@ static void test_vfio_compat(void **state)
 	assert_int_equal(compat_map(x, 0x10000, SZ_4K), -ENODEV);
 }
 
-/* ---- lifetime and bad input (issue item 5) --------------------------------------------------------- */
+/* ---- lifetime and bad input (issue item 5) ------------------------------- */
 
 /* Spec 7.1: close destroys everything leaf first and releases the groups. */
 static void test_close(void **state)

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A unit's paging-structure cache (walk-cache.c): the last-level tables
+ * of recent page walks, so that the walk of a neighbouring page reads one
+ * descriptor, as VT-d's and the SMMU's walk caches do. Included by
+ * hw-private.h, which embeds it in every unit's hardware state.
+ *
+ * It drops entries on the invalidations that drop IOTLB entries (range,
+ * domain ID, PASID, global) and when a domain ID is freed; an entry whose
+ * table page was freed since is never used (lib/pgtable/hw-walk.h), so the
+ * cache never changes a translation: only the IOTLB serves stale ones.
+ */
+#ifndef IOK_IOMMU_WALK_CACHE_H
+#define IOK_IOMMU_WALK_CACHE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/pgtable/hw-walk.h"
+
+#define WC_ENTRIES	16
+#define WC_ANY_DID	(~0u)
+
+struct iok_walk_cache {
+	struct iok_pt_psc e[WC_ENTRIES];
+	uint16_t did[WC_ENTRIES];	/* the domain ID each entry was filled for */
+	uint32_t used;			/* bit per entry holding a table */
+	uint64_t hits, fills, inv;	/* walks that started from an entry; fills; entries dropped */
+};
+
+struct iok_pgtable;
+
+void iok_walk_cache_evict(struct iok_walk_cache *wc, unsigned int i);
+
+/*
+ * The hardware walk of @access at @iova through @pt for domain ID @did
+ * (whose IOTLB set hash is @space), from the cache where it holds
+ * (iok_pgtable_hw_walk()'s return). The cache is @on while the unit's
+ * IOTLB caches anything: with capacity 0 every walk starts at the root.
+ * Inline: it is on the way of every IOTLB miss.
+ */
+static inline __attribute__((always_inline)) int
+iok_walk_cache_walk(struct iok_walk_cache *wc, bool on, uint64_t space, unsigned int did,
+		    struct iok_pgtable *pt, uint64_t iova, unsigned int access,
+		    struct iok_pt_leaf *leaf)
+{
+	/* One entry per 2 MiB of IOVA, the domain ID mixed in. */
+	unsigned int i = ((iova >> 21) ^ space) & (WC_ENTRIES - 1);
+	int rc;
+
+	if (!on)
+		return iok_pgtable_hw_walk(pt, iova, access, leaf, NULL);
+	/* Another domain ID's entry is replaced, never used. */
+	if (wc->did[i] != did && (wc->used & (1u << i)))
+		iok_walk_cache_evict(wc, i);
+	rc = iok_pgtable_hw_walk(pt, iova, access, leaf, &wc->e[i]);
+	if (rc || leaf->psc == IOK_PSC_UNUSED)
+		return rc;
+	if (leaf->psc == IOK_PSC_HIT) {
+		wc->hits++;
+		return 0;
+	}
+	wc->fills++;
+	wc->did[i] = (uint16_t)did;
+	wc->used |= 1u << i;
+	return 0;
+}
+
+void iok_walk_cache_drop(struct iok_walk_cache *wc, unsigned int did, uint64_t first,
+			 uint64_t last);
+
+/* The entries of @did covering any of [@first, @last]. */
+static inline void iok_walk_cache_inv_range(struct iok_walk_cache *wc, unsigned int did,
+					    uint64_t first, uint64_t last)
+{
+	if (wc->used)
+		iok_walk_cache_drop(wc, did, first, last);
+}
+
+static inline void iok_walk_cache_inv_did(struct iok_walk_cache *wc, unsigned int did)
+{
+	if (wc->used)
+		iok_walk_cache_drop(wc, did, 0, UINT64_MAX);
+}
+
+static inline void iok_walk_cache_inv_all(struct iok_walk_cache *wc)
+{
+	if (wc->used)
+		iok_walk_cache_drop(wc, WC_ANY_DID, 0, UINT64_MAX);
+}
+
+#endif
