@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cli/plan.h"
+#include "lib/util/path.h"
 
 #define SYSFS_MAGIC_NR 0x62656572	/* linux/magic.h SYSFS_MAGIC */
 
@@ -58,23 +59,6 @@ struct scan {
 	unsigned int nr_net;
 };
 
-static char *join(const char *a, const char *b)
-{
-	size_t n = strlen(a);
-	char *p;
-
-	if (asprintf(&p, "%s%s%s", a, n && a[n - 1] == '/' ? "" : "/", b) < 0)
-		return NULL;
-	return p;
-}
-
-static bool is_dir(const char *path)
-{
-	struct stat st;
-
-	return !stat(path, &st) && S_ISDIR(st.st_mode);
-}
-
 /* A small file's first line, without the newline; NULL when unreadable. */
 static char *read_first_line(const char *path)
 {
@@ -96,7 +80,7 @@ static char *read_first_line(const char *path)
 
 static char *read_first_line_at(const char *dir, const char *name)
 {
-	char *path = join(dir, name), *s;
+	char *path = iok_path_join(dir, name), *s;
 
 	if (!path)
 		return NULL;
@@ -206,26 +190,26 @@ static int find_roots(struct host *h, const char *source)
 	if (!root || !*root)
 		root = "/";
 	h->root = strdup(root);
-	h->sys = join(root, "sys");
-	probe = h->sys ? join(h->sys, "bus/pci/devices") : NULL;
+	h->sys = iok_path_join(root, "sys");
+	probe = h->sys ? iok_path_join(h->sys, "bus/pci/devices") : NULL;
 	if (!h->root || !probe)
 		goto nomem;
-	if (is_dir(probe)) {
+	if (iok_is_dir(probe)) {
 		base = strdup(root);
 	} else {
 		free(h->sys);
 		h->sys = strdup(root);
-		base = join(root, "..");
+		base = iok_path_join(root, "..");
 	}
 	free(probe);
 	if (!h->sys || !base)
 		goto nomem_base;
 	env = getenv("IOMMUKIT_PROC_ROOT");
-	h->proc = env && *env ? strdup(env) : join(base, "proc");
+	h->proc = env && *env ? strdup(env) : iok_path_join(base, "proc");
 	free(base);
 	if (!h->proc)
 		goto nomem;
-	if (!is_dir(h->proc)) {
+	if (!iok_is_dir(h->proc)) {
 		free(h->proc);
 		h->proc = NULL;
 	}
@@ -245,8 +229,8 @@ static void read_system(struct host *h)
 	unsigned int nr = 0, i;
 
 	h->live_sysfs = !statfs(h->sys, &sfs) && sfs.f_type == SYSFS_MAGIC_NR;
-	path = join(h->sys, "kernel/iommu_groups");
-	h->groups_dir = path && is_dir(path);
+	path = iok_path_join(h->sys, "kernel/iommu_groups");
+	h->groups_dir = path && iok_is_dir(path);
 	if (path && !list_dir(path, &names, &nr)) {
 		for (i = 0; i < nr; i++)
 			if (isdigit((unsigned char)names[i][0]))
@@ -254,14 +238,14 @@ static void read_system(struct host *h)
 		free_names(names, nr);
 	}
 	free(path);
-	path = join(h->sys, "bus/pci/drivers/vfio-pci");
-	h->vfio_pci = path && is_dir(path);
+	path = iok_path_join(h->sys, "bus/pci/drivers/vfio-pci");
+	h->vfio_pci = path && iok_is_dir(path);
 	free(path);
 	/* The capture keeps the command line next to sys/, as the source reads it. */
 	if (h->proc)
 		h->cmdline = read_first_line_at(h->proc, "cmdline");
 	if (!h->cmdline && strcmp(h->root, "/")) {
-		path = join(h->root, "proc-cmdline");
+		path = iok_path_join(h->root, "proc-cmdline");
 		h->cmdline = path ? read_first_line(path) : NULL;
 		free(path);
 	}
@@ -272,7 +256,7 @@ static void read_system(struct host *h)
 static int read_blockdev(struct scan *s, const char *classdir, const char *name)
 {
 	struct blockdev *b = &s->blk[s->nr_blk];
-	char *link = join(classdir, name), *real = NULL, *slaves = NULL;
+	char *link = iok_path_join(classdir, name), *real = NULL, *slaves = NULL;
 	int rc = -ENOMEM;
 
 	memset(b, 0, sizeof(*b));
@@ -289,7 +273,7 @@ static int read_blockdev(struct scan *s, const char *classdir, const char *name)
 	b->bdf = owning_function(real);
 	b->majmin = read_first_line_at(real, "dev");
 	b->dm_name = read_first_line_at(real, "dm/name");
-	slaves = join(real, "slaves");
+	slaves = iok_path_join(real, "slaves");
 	rc = slaves ? list_dir(slaves, &b->slaves, &b->nr_slaves) : -ENOMEM;
 out:
 	free(slaves);
@@ -300,7 +284,7 @@ out:
 
 static int scan_blockdevs(struct scan *s)
 {
-	char *dir = join(s->h->sys, "class/block");
+	char *dir = iok_path_join(s->h->sys, "class/block");
 	char **names = NULL;
 	unsigned int nr = 0, i;
 	int rc;
@@ -398,7 +382,7 @@ static int read_mounts(struct scan *s)
 	if (!s->h->proc)
 		return 0;
 	for (i = 0; i < 2; i++) {
-		path = join(s->h->proc, files[i]);
+		path = iok_path_join(s->h->proc, files[i]);
 		if (!path)
 			return -ENOMEM;
 		f = fopen(path, "re");
@@ -525,7 +509,7 @@ static int attach_blockdevs(struct scan *s)
 
 static int scan_netdevs(struct scan *s)
 {
-	char *dir = join(s->h->sys, "class/net"), **names = NULL;
+	char *dir = iok_path_join(s->h->sys, "class/net"), **names = NULL;
 	unsigned int nr = 0, i;
 	int rc;
 
@@ -535,7 +519,8 @@ static int scan_netdevs(struct scan *s)
 	if (!rc && nr && !(s->net = calloc(nr, sizeof(*s->net))))
 		rc = -ENOMEM;
 	for (i = 0; !rc && i < nr; i++) {
-		char *link = join(dir, names[i]), *real = link ? realpath(link, NULL) : NULL;
+		char *link = iok_path_join(dir, names[i]);
+		char *real = link ? realpath(link, NULL) : NULL;
 		struct netdev *n = &s->net[s->nr_net];
 		char *state;
 
@@ -601,7 +586,7 @@ static void read_routes(struct scan *s)
 	unsigned int i;
 
 	for (i = 0; s->h->proc && i < 2; i++) {
-		char *path = join(s->h->proc, files[i]);
+		char *path = iok_path_join(s->h->proc, files[i]);
 		FILE *f = path ? fopen(path, "re") : NULL;
 
 		free(path);

@@ -342,7 +342,8 @@ int iok_devset_get_reason(const struct iok_devset *set, unsigned int i,
  * Under the default policy (topology parameter isolation=kernel) never, as
  * in Linux: a group shares one domain. Under isolation=relaxed, yes when
  * @a and @b are in different alias sets that reach no other group; the
- * group still has a single owner. Nothing at runtime uses it yet.
+ * group still has a single owner. The runtime core applies this rule when
+ * the owner attaches a domain to one alias set (iok_attach_alias_set()).
  *
  * Return: 1 or 0; -EINVAL for NULL arguments or a device outside @grp;
  * -ENOMEM.

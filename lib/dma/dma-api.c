@@ -405,7 +405,7 @@ static int dma_translates(struct iok_dma *dma, const struct dma_cookie *ck,
  */
 static inline __attribute__((always_inline)) int
 dma_unmap(struct iok_dma *dma, struct dma_cookie *ck, struct dma_map *mp,
-			    const struct iok_dev *dev, uint64_t dma_addr)
+	  const struct iok_dev *dev, uint64_t dma_addr)
 {
 	struct iok_iova *iova = mp->iova;
 	uint64_t addr = iova->pfn << ck->shift;

@@ -101,35 +101,43 @@ static inline uint16_t dev_rid(const struct iok_dev *d)
 int iok_mem_add_region(struct iok_fabric *f, uint64_t start, uint64_t last,
 		       enum iok_region_kind kind, struct iok_dev *dev, int bar);
 struct region *iok_mem_find(struct iok_fabric *f, uint64_t paddr);
-int iok_mem_xfer_slow(struct iok_fabric *f, uint64_t paddr, void *buf, size_t len,
-		      bool write, size_t *done);
+/* Copy between @buf and memory; stops at the first address nothing decodes. */
+int iok_mem_xfer(struct iok_fabric *f, uint64_t paddr, void *buf, size_t len,
+		 bool write, size_t *done);
 
 /*
- * Copy between @buf and memory; stops at the first address nothing
- * decodes. Inline for DMA's common case: RAM already written, inside one
- * chunk of the region last used, is a single memcpy.
+ * The host memory at @paddr when it is RAM already written, in the region
+ * last used, with in *@room the bytes to the end of its chunk; else NULL.
+ * DMA's common case is one memcpy (iok_mem_xfer() does the rest).
  */
-static inline int iok_mem_xfer(struct iok_fabric *f, uint64_t paddr, void *buf, size_t len,
-			       bool write, size_t *done)
+static inline uint8_t *iok_mem_host_at(const struct iok_fabric *f, uint64_t paddr,
+				       size_t *room)
 {
 	const struct region *r = f->hint < f->nr_regions ? &f->regions[f->hint] : NULL;
+	uint64_t off, co, left;
+	uint8_t *c;
 
-	if (r && r->kind == IOK_REGION_RAM && r->chunks && len &&
-	    paddr - r->start <= r->last - r->start && len - 1 <= r->last - paddr) {
-		uint64_t off = paddr - r->start, co = off & (CHUNK_SIZE - 1);
-		uint8_t *c = r->chunks[off >> CHUNK_SHIFT];
-
-		if (c && co + len <= CHUNK_SIZE) {
-			if (write)
-				memcpy(c + co, buf, len);
-			else
-				memcpy(buf, c + co, len);
-			*done = len;
-			return 0;
-		}
-	}
-	return iok_mem_xfer_slow(f, paddr, buf, len, write, done);
+	if (!r || r->kind != IOK_REGION_RAM || !r->chunks || paddr - r->start > r->last - r->start)
+		return NULL;
+	off = paddr - r->start;
+	c = r->chunks[off >> CHUNK_SHIFT];
+	if (!c)
+		return NULL;
+	co = off & (CHUNK_SIZE - 1);
+	left = r->last - paddr;		/* bytes after paddr in the region */
+	*room = CHUNK_SIZE - co <= left ? CHUNK_SIZE - co : left + 1;
+	return c + co;
 }
+
+/* The host memory behind [@paddr, @paddr + @len), or NULL (iok_mem_host_at()). */
+static inline uint8_t *iok_mem_host(const struct iok_fabric *f, uint64_t paddr, size_t len)
+{
+	size_t room = 0;
+	uint8_t *h = iok_mem_host_at(f, paddr, &room);
+
+	return h && len && len <= room ? h : NULL;
+}
+
 /* Whether [start, last] meets a range of the map. */
 bool iok_mem_overlaps(const struct iok_fabric *f, uint64_t start, uint64_t last);
 void iok_mem_free(struct iok_fabric *f);

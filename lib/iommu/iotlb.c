@@ -232,10 +232,10 @@ void iok_iotlb_inv_range(struct iok_unit_hw *hw, unsigned int did, uint32_t pasi
 	const struct did_slot *slot;
 	unsigned int classes;
 
-	iok_walk_cache_inv_range(&hw->wc, did, iova, last);
 	if (did >= hw->nr_dids)
 		return;
 	slot = &hw->dids[did];
+	iok_walk_cache_inv_range(&hw->wc, slot->space, did, iova, last);
 	/* Only the page sizes the ID has entries of. */
 	for (classes = slot->classes; classes; classes &= classes - 1) {
 		unsigned int c = __builtin_ctz(classes), shift = 12 + 9 * c;

@@ -20,8 +20,9 @@ static struct iok_dev *requester(struct iok_iommu_unit *u, const struct iok_xlat
 	return d && M(m, d)->unit == u ? d : NULL;
 }
 
-static int fault(struct iok_iommu_unit *u, const struct iok_xlate_req *req,
-		 enum iok_fault_reason reason)
+/* Out of line: faults are rare, and DMA's loop keeps its registers. */
+static __attribute__((noinline, cold)) int
+fault(struct iok_iommu_unit *u, const struct iok_xlate_req *req, enum iok_fault_reason reason)
 {
 	struct iok_fault f = {
 		.dev = requester(u, req),
@@ -43,7 +44,8 @@ static int fault(struct iok_iommu_unit *u, const struct iok_xlate_req *req,
 
 #define HOT static inline __attribute__((always_inline))
 
-static int walk_fault(struct iok_iommu_unit *u, const struct iok_xlate_req *req, int rc)
+static __attribute__((noinline, cold)) int
+walk_fault(struct iok_iommu_unit *u, const struct iok_xlate_req *req, int rc)
 {
 	return fault(u, req, rc == -EACCES ? IOK_FAULT_PERMISSION : IOK_FAULT_NOT_PRESENT);
 }
@@ -92,23 +94,34 @@ HOT int walk(struct iok_iommu_unit *u, struct iok_domain *d, unsigned int did,
  * once more to set the dirty state, as hardware must; if the mapping is
  * gone by then, that walk faults and the entry is dropped.
  */
+static __attribute__((noinline)) int
+dirty_walk(struct iok_iommu_unit *u, struct iok_domain *d, const struct iok_xlate_req *req,
+	   struct iotlb_hit *h)
+{
+	uint64_t phys, pgsize;
+	int rc = iok_pgtable_walk(d->pt, req->iova, IOK_PROT_WRITE, &phys, &pgsize);
+
+	if (rc) {
+		iok_iotlb_drop_hit(&u->hw, h);
+		return walk_fault(u, req, rc);
+	}
+	*h->out |= IOTLB_DIRTY;
+	return 0;
+}
+
 HOT int hit(struct iok_iommu_unit *u, struct iok_domain *d,
 	    const struct iok_xlate_req *req, struct iotlb_hit *h, struct iok_xlate *out)
 {
 	unsigned int prot = *h->out & IOTLB_PROT_MASK;
 	uint64_t page = *h->out & ~((1ull << h->shift) - 1);
-	uint64_t phys, pgsize;
 	int rc;
 
 	if (!(prot & req->access))
 		return fault(u, req, IOK_FAULT_PERMISSION);
 	if (req->access == IOK_PROT_WRITE && !(*h->out & IOTLB_DIRTY)) {
-		rc = iok_pgtable_walk(d->pt, req->iova, IOK_PROT_WRITE, &phys, &pgsize);
-		if (rc) {
-			iok_iotlb_drop_hit(&u->hw, h);
-			return walk_fault(u, req, rc);
-		}
-		*h->out |= IOTLB_DIRTY;
+		rc = dirty_walk(u, d, req, h);
+		if (rc)
+			return rc;
 	}
 	answer(out, req, page, h->shift, prot, true);
 	return 0;
@@ -127,8 +140,8 @@ HOT int translate_paging(struct iok_iommu_unit *u, struct iok_domain *d,
 	return walk(u, d, did, req, out);
 }
 
-static bool req_ok(const struct iok_iommu_unit *u, const struct iok_xlate_req *req,
-		   const void *out)
+HOT bool req_ok(const struct iok_iommu_unit *u, const struct iok_xlate_req *req,
+		const void *out)
 {
 	return u && req && out && req->len &&
 	       (req->access == IOK_PROT_READ || req->access == IOK_PROT_WRITE);
@@ -138,8 +151,8 @@ static bool req_ok(const struct iok_iommu_unit *u, const struct iok_xlate_req *r
  * The context of a request: 0 with the paging (or SVA) domain and its ID,
  * 1 with the whole answer of an identity domain in *@out, or the fault.
  */
-static int resolve(struct iok_iommu_unit *u, const struct iok_xlate_req *req,
-		   struct iok_domain **dp, unsigned int *didp, struct iok_xlate *out)
+HOT int resolve(struct iok_iommu_unit *u, const struct iok_xlate_req *req,
+		struct iok_domain **dp, unsigned int *didp, struct iok_xlate *out)
 {
 	const struct ctx_entry *e;
 	struct iok_domain *d;
@@ -182,8 +195,8 @@ static int resolve(struct iok_iommu_unit *u, const struct iok_xlate_req *req,
 IOK_EXPORT int iok_unit_translate(struct iok_iommu_unit *u, const struct iok_xlate_req *req,
 				  struct iok_xlate *out)
 {
-	struct iok_domain *d;
-	unsigned int did;
+	struct iok_domain *d = NULL;
+	unsigned int did = 0;
 	int rc;
 
 	if (!req_ok(u, req, out))
@@ -198,6 +211,52 @@ IOK_EXPORT int iok_unit_translate(struct iok_iommu_unit *u, const struct iok_xla
 	return rc;
 }
 
+/* The cursor's context, looked up; an identity domain's answer is the run. */
+static __attribute__((noinline)) int cursor_resolve(struct iok_xlate_cursor *c)
+{
+	struct iok_xlate t = { .len = 0 };
+	int rc;
+
+	if (!req_ok(c->u, &c->req, c))
+		return -EINVAL;
+	rc = resolve(c->u, &c->req, &c->d, &c->did, &t);
+	if (rc <= 0)
+		return rc;
+	c->d = NULL;
+	if (!c->run_len) {
+		c->run_pa = t.paddr;
+		c->run_len = t.len;
+	} else if (c->run_pa + c->run_len == t.paddr) {
+		c->run_len += t.len;
+	} else {
+		c->next_pa = t.paddr;
+		c->next_len = t.len;
+	}
+	c->req.iova += t.len;
+	c->req.len -= t.len;
+	return 1;
+}
+
+/*
+ * resolve()'s common case, inline: a paging domain on the requester ID's
+ * own entry. Anything else (PASID, faults, identity) is cursor_resolve()'s.
+ */
+HOT bool quick_resolve(struct iok_xlate_cursor *c)
+{
+	const struct ctx_entry *e;
+	struct iok_domain *d;
+
+	if (c->req.pasid != IOK_PASID_NONE || !req_ok(c->u, &c->req, c))
+		return false;
+	e = iok_ctx_lookup(c->u, c->req.segment, c->req.rid);
+	if (!e || !(d = e->d) || d->mm_released || d->type == IOK_DOMAIN_BLOCKED ||
+	    d->type == IOK_DOMAIN_IDENTITY || !domain_is_paging(d))
+		return false;
+	c->d = d;
+	c->did = e->did;
+	return true;
+}
+
 /*
  * Pages in a row, each translated exactly as iok_unit_translate() would
  * (IOTLB lookups, fills and counters, walks with their accessed and dirty
@@ -206,56 +265,41 @@ IOK_EXPORT int iok_unit_translate(struct iok_iommu_unit *u, const struct iok_xla
  * change it while the engine moves a buffer, and after one the context is
  * looked up again.
  */
-int iok_unit_translate_run(struct iok_xlate_cursor *c, uint64_t iova, uint64_t len,
-			   struct iok_xlate *run, struct iok_xlate *next)
+int iok_unit_translate_run(struct iok_xlate_cursor *c)
 {
 	struct iok_iommu_unit *u = c->u;
 	struct iok_xlate_req *q = &c->req;
-	struct iok_xlate t;
+	struct iok_xlate t = { .len = 0 };
 	unsigned int armed;
 	int rc;
 
-	next->len = 0;
-	q->iova = iova;
-	q->len = len;
-	if (!req_ok(u, q, run))
-		return -EINVAL;
-	if (!c->d) {
-		rc = resolve(u, q, &c->d, &c->did, &t);
-		if (rc < 0)
-			return rc;
-		if (rc) {
-			c->d = NULL;
-			if (!run->len)
-				*run = t;
-			else if (run->paddr + run->len == t.paddr)
-				run->len += t.len;
-			else
-				*next = t;
-			return 0;
-		}
+	c->next_len = 0;
+	if (!c->d && !quick_resolve(c)) {
+		rc = cursor_resolve(c);
+		if (rc)
+			return rc < 0 ? rc : 0;
 	}
 	iok_page_request_arm(u);
 	armed = u->prq_left;
-	for (;;) {
+	do {
 		do
 			rc = translate_paging(u, c->d, c->did, q, &t);
 		while (rc == -EAGAIN);
 		if (rc)
 			return rc;
-		if (!run->len) {
-			*run = t;
-		} else if (run->paddr + run->len == t.paddr) {
-			run->len += t.len;
-		} else {
-			*next = t;
-			break;
-		}
 		q->iova += t.len;
 		q->len -= t.len;
-		if (!q->len || u->prq_left != armed)
+		if (!c->run_len) {
+			c->run_pa = t.paddr;
+			c->run_len = t.len;
+		} else if (c->run_pa + c->run_len == t.paddr) {
+			c->run_len += t.len;
+		} else {
+			c->next_pa = t.paddr;
+			c->next_len = t.len;
 			break;
-	}
+		}
+	} while (q->len && u->prq_left == armed);
 	/* A page request's handler ran: look the context up again next time. */
 	if (u->prq_left != armed)
 		c->d = NULL;

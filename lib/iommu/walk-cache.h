@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A unit's paging-structure cache (walk-cache.c): the last-level tables
- * of recent page walks, so that the walk of a neighbouring page reads one
- * descriptor, as VT-d's and the SMMU's walk caches do. Included by
- * hw-private.h, which embeds it in every unit's hardware state.
+ * A unit's paging-structure cache (walk-cache.c): the leaf tables of
+ * recent walks of 4 KiB pages, one entry per 2 MiB of IOVA, so that the
+ * walk of a neighbouring page reads one descriptor, as the walk caches of
+ * VT-d and the SMMU do. Included by hw-private.h, which embeds it in every
+ * unit's hardware state.
  *
  * It drops entries on the invalidations that drop IOTLB entries (range,
  * domain ID, PASID, global) and when a domain ID is freed; an entry whose
@@ -30,7 +31,17 @@ struct iok_walk_cache {
 
 struct iok_pgtable;
 
-void iok_walk_cache_evict(struct iok_walk_cache *wc, unsigned int i);
+/* The entry for walks in the 2 MiB at @iova: one per 2 MiB, the domain ID mixed in. */
+static inline unsigned int iok_walk_cache_slot(uint64_t space, uint64_t iova)
+{
+	return ((iova >> 21) ^ space) & (WC_ENTRIES - 1);
+}
+
+static inline void iok_walk_cache_evict(struct iok_walk_cache *wc, unsigned int i)
+{
+	wc->e[i].pt = NULL;
+	wc->used &= ~(1u << i);
+}
 
 /*
  * The hardware walk of @access at @iova through @pt for domain ID @did
@@ -44,8 +55,7 @@ iok_walk_cache_walk(struct iok_walk_cache *wc, bool on, uint64_t space, unsigned
 		    struct iok_pgtable *pt, uint64_t iova, unsigned int access,
 		    struct iok_pt_leaf *leaf)
 {
-	/* One entry per 2 MiB of IOVA, the domain ID mixed in. */
-	unsigned int i = ((iova >> 21) ^ space) & (WC_ENTRIES - 1);
+	unsigned int i = iok_walk_cache_slot(space, iova);
 	int rc;
 
 	if (!on)
@@ -66,27 +76,41 @@ iok_walk_cache_walk(struct iok_walk_cache *wc, bool on, uint64_t space, unsigned
 	return 0;
 }
 
-void iok_walk_cache_drop(struct iok_walk_cache *wc, unsigned int did, uint64_t first,
-			 uint64_t last);
+void iok_walk_cache_drop(struct iok_walk_cache *wc, uint64_t space, unsigned int did,
+			 uint64_t first, uint64_t last);
 
-/* The entries of @did covering any of [@first, @last]. */
-static inline void iok_walk_cache_inv_range(struct iok_walk_cache *wc, unsigned int did,
-					    uint64_t first, uint64_t last)
+/*
+ * The entries of @did (IOTLB set hash @space) covering any of [@first,
+ * @last]. Inline for the common flush, a range inside one 2 MiB: one probe.
+ */
+static inline void iok_walk_cache_inv_range(struct iok_walk_cache *wc, uint64_t space,
+					    unsigned int did, uint64_t first, uint64_t last)
 {
-	if (wc->used)
-		iok_walk_cache_drop(wc, did, first, last);
+	unsigned int i;
+
+	if (!wc->used)
+		return;
+	if ((first ^ last) >> 21 || last < first) {
+		iok_walk_cache_drop(wc, space, did, first, last);
+		return;
+	}
+	i = iok_walk_cache_slot(space, first);
+	if ((wc->used & (1u << i)) && wc->did[i] == did && !((wc->e[i].base ^ first) >> 21)) {
+		iok_walk_cache_evict(wc, i);
+		wc->inv++;
+	}
 }
 
 static inline void iok_walk_cache_inv_did(struct iok_walk_cache *wc, unsigned int did)
 {
 	if (wc->used)
-		iok_walk_cache_drop(wc, did, 0, UINT64_MAX);
+		iok_walk_cache_drop(wc, 0, did, 0, UINT64_MAX);
 }
 
 static inline void iok_walk_cache_inv_all(struct iok_walk_cache *wc)
 {
 	if (wc->used)
-		iok_walk_cache_drop(wc, WC_ANY_DID, 0, UINT64_MAX);
+		iok_walk_cache_drop(wc, 0, WC_ANY_DID, 0, UINT64_MAX);
 }
 
 #endif

@@ -10,36 +10,34 @@
 #include <iommukit/iommukit.h>
 
 /*
- * One transfer's translation state: the request's constant part and its
- * context, looked up at the first call and kept while nothing can change
- * it. Set @u and @req's segment, rid, pasid and access, @d to NULL.
+ * One transfer's translation state: the request, its context (looked up at
+ * the first call and kept while nothing can change it), and the run.
  */
 struct iok_xlate_cursor {
 	struct iok_iommu_unit *u;
+	/* Set segment, rid, pasid, access; iova and len: what is left to
+	 * translate, advanced past every page translated. */
 	struct iok_xlate_req req;
 	struct iok_domain *d;		/* NULL: look the context up */
 	unsigned int did;
+	/* The physically contiguous run so far (len 0: none yet). */
+	uint64_t run_pa, run_len;
+	/* The page translated after the run that does not continue it. */
+	uint64_t next_pa, next_len;
 };
 
 /*
- * iok_unit_translate_run() - translate pages while they continue a run
- * @c: the transfer's cursor
- * @iova: the first page's address
- * @len: the rest of the transfer, at least 1
- * @run: the physically contiguous run so far (len 0: none yet), grown by
- *       the pages that continue it
- * @next: receives the first translated page that does not continue @run
- *        (len 0: none)
+ * iok_unit_translate_run() - translate pages while they continue the run
+ * @c: the transfer's cursor, with req.len at least 1
  *
  * Each page is translated as iok_unit_translate() would translate it, in
  * order, with the same IOTLB lookups and fills, counters, walks, accessed
- * and dirty updates, faults and page requests; it stops after the page
- * that breaks the run, at the end, at a fault, or after a page request.
- * Bytes translated: what @run grew by, plus @next's len.
+ * and dirty updates, faults and page requests, and either grows the run or
+ * is returned as next (next_len not 0), which ends the call; so do the
+ * end of the transfer, a fault, and a page request (call again).
  *
- * Return: 0, or iok_unit_translate()'s error for the page after those.
+ * Return: 0, or iok_unit_translate()'s error for the page at req.iova.
  */
-int iok_unit_translate_run(struct iok_xlate_cursor *c, uint64_t iova, uint64_t len,
-			   struct iok_xlate *run, struct iok_xlate *next);
+int iok_unit_translate_run(struct iok_xlate_cursor *c);
 
 #endif

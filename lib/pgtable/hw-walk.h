@@ -26,9 +26,9 @@ struct iok_pt_leaf {
 enum { IOK_PSC_UNUSED, IOK_PSC_HIT, IOK_PSC_FILLED };
 
 /*
- * A paging-structure cache entry: the table that held the last walk's leaf
- * (a 4 KiB page's leaf table, a 2 MiB page's directory), so that a walk
- * of a neighbouring page reads one descriptor instead of four. It names
+ * A paging-structure cache entry: the leaf table that held the last walk's
+ * 4 KiB page, so that a walk of a neighbouring page reads one descriptor
+ * instead of four. It names
  * its page table by address, serial and free count, and is used only while
  * all three still hold: a table page freed since (an unmap emptied it)
  * makes it stale, and a stale entry is never followed into freed memory.
@@ -52,7 +52,7 @@ struct iok_pt_psc {
 /*
  * iok_pgtable_hw_walk() - the hardware walk of an access, from @psc if it
  * holds for @pt and @iova, else from the root (refilling @psc when the
- * leaf lies below the root table). @psc may be NULL.
+ * leaf is a 4 KiB page). @psc may be NULL.
  *
  * The checks and their order are those of iok_pgtable_for_each_leaf()
  * followed by iok_pgtable_walk(): a leaf (any non-zero descriptor) must be

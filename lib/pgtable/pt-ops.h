@@ -680,7 +680,7 @@ PT_NS(hw_walk_from)(struct iok_pgtable *pt, uint64_t *table, int start, unsigned
 	leaf->page = pt_leaf_oa(*path[l], l);
 	leaf->size = 1ull << PT_SHIFT(l);
 	leaf->prot = fmt_leaf_prot(*path[l]);
-	if (psc && used == IOK_PSC_UNUSED && l < start) {
+	if (psc && used == IOK_PSC_UNUSED && !l && start) {
 		PT_NS(psc_fill)(pt, psc, path, l, iova);
 		used = IOK_PSC_FILLED;
 	}

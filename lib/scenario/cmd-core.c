@@ -13,6 +13,18 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
+/* The runner's names for devices and domains, for the other families (scenario-private.h). */
+const char *iok_scn_bdf(const struct iok_dev *d)
+{
+	return scn_bdf(d);
+}
+
+const char *iok_scn_domain_name(struct iok_scn *s, const struct iok_rgroup *rg,
+				const struct iok_domain *d, char *buf, size_t len)
+{
+	return scn_domain_name(s, rg, d, buf, len);
+}
+
 static int machine_dev(struct iok_scn *s, const char *bdf, struct iok_machine **m,
 		       struct iok_dev **dev)
 {
@@ -174,14 +186,14 @@ static int cmd_iommu(struct iok_scn *s, int argc, char **argv, struct iok_scn_re
 static int cmd_param(struct iok_scn *s, int argc, char **argv, struct iok_scn_res *res)
 {
 	static const char *const keys[] = { "kernel", "iommu", "acs", "cmdline", "acs_override",
-					    "no_iommu", "absent", "iommu_aw" };
+					    "no_iommu", "absent", "iommu_aw", "isolation" };
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(keys); i++)
 		if (!strcmp(argv[1], keys[i]))
 			return scn_param_add(s, argv[1], argv[2], false);
 	return iok_scn_error(s, "unknown parameter '%s' (kernel, iommu, acs, cmdline, "
-			     "acs_override, no_iommu, absent, iommu_aw)", argv[1]);
+			     "acs_override, no_iommu, absent, iommu_aw, isolation)", argv[1]);
 }
 
 static int cmd_boot(struct iok_scn *s, int argc, char **argv, struct iok_scn_res *res)
@@ -873,7 +885,7 @@ const struct iok_scn_cmd iok_scn_cmds_core[] = {
 	  "IOMMU driver: intel, amd, arm, virtio, none; a list gives one per unit; aw: address width" },
 	{ "param", cmd_param, 2, 2, "param KEY VALUE",
 	  "another topology parameter: acs, acs_override, no_iommu, absent (BDFs unplugged at boot), "
-	  "iommu_aw (32-48 bits)" },
+	  "iommu_aw (32-48 bits), isolation (kernel or relaxed: family core-split)" },
 	{ "boot", cmd_boot, 0, 0, "boot", "build the machine and probe its devices now" },
 	{ "echo", cmd_echo, 0, -1, "echo TEXT...", "answers OK TEXT" },
 	{ "sleep", cmd_sleep, 1, 1, "sleep MS", "the model has no time: OK at once" },

@@ -74,53 +74,6 @@ static int get_ictx(struct iok_scn *s, const char *name, struct iok_iommufd **ou
 	return rc;
 }
 
-/*
- * Another family's state whose first member is the object (the fabric
- * family's fabric, the sva family's SVA layer), built by running one of its
- * commands that changes nothing.
- */
-static void *family_object(struct iok_scn *s, enum iok_scn_ext id, const struct iok_scn_cmd *cmds,
-			   const char *cmd, char *arg1, char *arg2)
-{
-	const struct iok_scn_cmd *c;
-	struct iok_scn_res res;
-	char name[32];
-	char *argv[4] = { name, arg1, arg2, NULL };
-	void **ext = iok_scn_ext_get(s, id);
-
-	if (ext)
-		return *ext;
-	snprintf(name, sizeof(name), "%s", cmd);
-	for (c = cmds; c->name && strcmp(c->name, cmd); c++)
-		;
-	if (!c->name || c->fn(s, arg2 ? 3 : 2, argv, &res) == IOK_SCN_ESCRIPT)
-		return NULL;
-	ext = iok_scn_ext_get(s, id);
-	return ext ? *ext : NULL;
-}
-
-static int get_fabric(struct iok_scn *s, struct iok_fabric **out)
-{
-	char a1[] = "0", a2[] = "1";
-
-	*out = family_object(s, IOK_SCN_EXT_FABRIC, iok_scn_cmds_fabric, "mem_read", a1, a2);
-	return *out ? 0 : iok_scn_error(s, "the fabric could not be built");
-}
-
-static int get_sva(struct iok_scn *s, struct iok_sva **out)
-{
-	struct iok_machine *m;
-	char bdf[32];
-	int rc = iok_scn_machine(s, &m);
-
-	if (rc)
-		return rc;
-	snprintf(bdf, sizeof(bdf), "%s",
-		 iok_dev_get_name(iok_dev_get_first(iok_machine_get_topo(m))));
-	*out = family_object(s, IOK_SCN_EXT_SVA, iok_scn_cmds_sva, "pri", bdf, NULL);
-	return *out ? 0 : iok_scn_error(s, "the SVA layer could not be built");
-}
-
 static int u32_arg(struct iok_scn *s, const char *w, uint32_t *out)
 {
 	uint64_t v;
@@ -929,7 +882,7 @@ static int rw_setup(struct iok_scn *s, char **argv, struct iok_iommufd **ictx, u
 	int rc = two_ids(s, argv, ictx, id, NULL);
 
 	rc = rc ?: iok_scn_u64(s, argv[3], iova);
-	rc = rc ?: get_fabric(s, &f);
+	rc = rc ?: iok_scn_fabric(s, &f);
 	return rc ?: iok_iommufd_set_fabric(*ictx, f);
 }
 
@@ -992,7 +945,7 @@ static int cmd_fault_alloc(struct iok_scn *s, int argc, char **argv, struct iok_
 	if (!rc && argc > 2)
 		rc = u32_arg(s, argv[2], &c.flags);
 	/* Page requests reach FAULT objects through the SVA layer's IOPF queues. */
-	rc = rc ?: get_sva(s, &sva);
+	rc = rc ?: iok_scn_sva(s, &sva);
 	rc = rc ?: iok_iommufd_set_sva(ictx, sva);
 	if (rc)
 		return rc;

@@ -1,25 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
  * The core-split family: the relaxed isolation policy (docs/groups-sets.md,
- * beyond Linux). `isolation relaxed` before the machine boots lets the
- * owner of a whole group give each alias set a domain of its own with
- * iommu_attach_alias_set; under `isolation kernel` (the default) the same
- * calls are iommu_attach_device and iommu_detach_device, as in Linux.
+ * beyond Linux). `param isolation relaxed` before the machine boots lets
+ * the owner of a whole group give each alias set a domain of its own with
+ * iommu_attach_alias_set; under `param isolation kernel` (the default) the
+ * same calls are iommu_attach_device and iommu_detach_device, as in Linux.
  */
 #include <stdio.h>
 
-#include "lib/scenario/runner.h"
-
-extern const struct iok_scn_cmd iok_scn_cmds_core_split[];
-
-static int cmd_isolation(struct iok_scn *s, int argc, char **argv, struct iok_scn_res *res)
-{
-	if (strcmp(argv[1], "kernel") && strcmp(argv[1], "relaxed"))
-		return iok_scn_error(s, "isolation: kernel or relaxed, not '%s'", argv[1]);
-	(void)argc;
-	(void)res;
-	return scn_param_add(s, "isolation", argv[1], false);
-}
+#include "lib/private.h"
+#include "lib/scenario/scenario-private.h"
 
 static int domain_dev(struct iok_scn *s, char **argv, struct iok_domain **d,
 		      struct iok_dev **dev)
@@ -57,6 +47,7 @@ static int cmd_detach_set(struct iok_scn *s, int argc, char **argv, struct iok_s
 /* "OK devices=A,B domain=NAME split=yes": the set, its domain, the group's state. */
 static int cmd_alias_set(struct iok_scn *s, int argc, char **argv, struct iok_scn_res *res)
 {
+	struct iok_domain *d;
 	struct iok_machine *m;
 	struct iok_devset *set;
 	struct iok_rgroup *rg;
@@ -72,23 +63,21 @@ static int cmd_alias_set(struct iok_scn *s, int argc, char **argv, struct iok_sc
 		return rc;
 	rg = iok_dev_get_rgroup(m, dev);
 	if (!rg)
-		return iok_fail(s->ctx, -ENODEV, "%s has no IOMMU group", scn_bdf(dev));
+		return iok_fail(iok_scn_ctx(s), -ENODEV, "%s has no IOMMU group", iok_scn_bdf(dev));
 	rc = iok_dev_get_set(iok_machine_get_grouping(m), dev, IOK_SET_ALIAS, &set);
 	if (rc)
 		return rc;
 	for (i = 0; i < iok_devset_count_devs(set); i++)
 		snprintf(devs + strlen(devs), sizeof(devs) - strlen(devs), "%s%s", i ? "," : "",
-			 scn_bdf(iok_devset_get_dev(set, i)));
+			 iok_scn_bdf(iok_devset_get_dev(set, i)));
 	iok_scn_printf(res, "devices=%s", devs);
-	iok_scn_printf(res, "domain=%s", scn_domain_name(s, rg, iok_get_alias_set_domain(m, dev),
-							 buf, sizeof(buf)));
+	d = iok_get_alias_set_domain(m, dev);
+	iok_scn_printf(res, "domain=%s", iok_scn_domain_name(s, rg, d, buf, sizeof(buf)));
 	iok_scn_printf(res, "split=%s", iok_rgroup_is_split(rg) ? "yes" : "no");
 	return 0;
 }
 
 const struct iok_scn_cmd iok_scn_cmds_core_split[] = {
-	{ "isolation", cmd_isolation, 1, 1, "isolation kernel|relaxed",
-	  "the isolation policy, before boot: relaxed lets one owner split a group by alias sets" },
 	{ "iommu_attach_alias_set", cmd_attach_set, 2, 2, "iommu_attach_alias_set DOMAIN BDF",
 	  "attach the device's alias set (relaxed; iommu_attach_device under kernel)" },
 	{ "iommu_detach_alias_set", cmd_detach_set, 2, 2, "iommu_detach_alias_set DOMAIN BDF",

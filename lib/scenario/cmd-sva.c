@@ -62,6 +62,11 @@ static int get_sva(struct iok_scn *s, struct iok_sva **out)
 	return 0;
 }
 
+int iok_scn_sva(struct iok_scn *s, struct iok_sva **out)
+{
+	return get_sva(s, out);
+}
+
 /* ---- words -------------------------------------------------------------- */
 
 static int get_mm(struct iok_scn *s, const char *name, struct iok_mm **mm)
@@ -175,14 +180,6 @@ static void print_hex(struct iok_scn_res *res, const uint8_t *b, size_t len)
 	for (i = 0; i < len && o + 3 <= sizeof(out); i++)
 		o += snprintf(out + o, sizeof(out) - o, "%02x", b[i]);
 	iok_scn_printf(res, "%s", out);
-}
-
-/* "02:00.1" in segment 0, the full name elsewhere. */
-static const char *short_bdf(const struct iok_dev *d)
-{
-	const char *n = iok_dev_get_name(d);
-
-	return iok_dev_get_domain(d) == 0 && !strncmp(n, "0000:", 5) ? n + 5 : n;
 }
 
 /* ---- processes ------------------------------------------------------------ */
@@ -372,7 +369,7 @@ static int cmd_sva_bind(struct iok_scn *s, int argc, char **argv, struct iok_scn
 	iok_scn_printf(res, "pasid=%u users=%u", iok_sva_get_pasid(h),
 		       iok_sva_handle_get_users(h));
 	if (iok_sva_handle_get_dev(h) != dev)
-		iok_scn_printf(res, "dev=%s", short_bdf(iok_sva_handle_get_dev(h)));
+		iok_scn_printf(res, "dev=%s", iok_scn_bdf(iok_sva_handle_get_dev(h)));
 	return 0;
 }
 
@@ -431,7 +428,7 @@ static int cmd_sva_bind_group(struct iok_scn *s, int argc, char **argv, struct i
 		return rc;
 	rg = iok_dev_get_rgroup(m, dev);
 	if (!rg)
-		return iok_fail(iok_scn_ctx(s), -ENODEV, "%s has no IOMMU group", short_bdf(dev));
+		return iok_fail(iok_scn_ctx(s), -ENODEV, "%s has no IOMMU group", iok_scn_bdf(dev));
 	rc = iok_sva_bind_group(rg, mm, &b);
 	if (rc)
 		return rc;
@@ -442,7 +439,7 @@ static int cmd_sva_bind_group(struct iok_scn *s, int argc, char **argv, struct i
 	}
 	for (i = 0, o = 0; i < iok_rgroup_count_devs(rg) && o < sizeof(devs); i++)
 		o += snprintf(devs + o, sizeof(devs) - o, "%s%s", i ? "," : "",
-			      short_bdf(iok_rgroup_get_dev(rg, i)));
+			      iok_scn_bdf(iok_rgroup_get_dev(rg, i)));
 	iok_scn_printf(res, "pasid=%u devices=%s", iok_sva_group_bond_get_pasid(b), devs);
 	return 0;
 }
@@ -557,7 +554,7 @@ static int cmd_pasid_info(struct iok_scn *s, int argc, char **argv, struct iok_s
 	if (in.reason != IOK_PASID_OK)
 		iok_scn_printf(res, "reason=%s", iok_pasid_reason_name(in.reason));
 	if (in.culprit)
-		iok_scn_printf(res, "at=%s", short_bdf(in.culprit));
+		iok_scn_printf(res, "at=%s", iok_scn_bdf(in.culprit));
 	if (in.missing_acs) {
 		snprintf(bits, sizeof(bits), "%s%s%s", in.missing_acs & IOK_ACS_RR ? "ReqRedir" : "",
 			 (in.missing_acs & IOK_ACS_RR) && (in.missing_acs & IOK_ACS_UF) ? "," : "",
@@ -594,7 +591,7 @@ static int cmd_pasid_show(struct iok_scn *s, int argc, char **argv, struct iok_s
 		return rc;
 	rg = iok_dev_get_rgroup(m, dev);
 	if (!rg)
-		return iok_fail(iok_scn_ctx(s), -ENODEV, "%s has no IOMMU group", short_bdf(dev));
+		return iok_fail(iok_scn_ctx(s), -ENODEV, "%s has no IOMMU group", iok_scn_bdf(dev));
 	iok_scn_printf(res, "count=%u", iok_rgroup_count_pasids(rg));
 	for (i = 0; i < iok_rgroup_count_pasids(rg); i++) {
 		struct name_of n = { 0 };
@@ -652,7 +649,7 @@ static int get_queue(struct iok_scn *s, const char *bdf, struct iok_sva **sva,
 		return rc;
 	*q = iok_sva_get_iopf_queue(*sva, iok_dev_get_unit(m, *dev));
 	if (!*q)
-		return iok_fail(iok_scn_ctx(s), -ENODEV, "%s has no IOMMU", short_bdf(*dev));
+		return iok_fail(iok_scn_ctx(s), -ENODEV, "%s has no IOMMU", iok_scn_bdf(*dev));
 	return 0;
 }
 

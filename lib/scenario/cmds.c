@@ -7,8 +7,6 @@
  */
 #include "scenario-private.h"
 
-extern const struct iok_scn_cmd iok_scn_cmds_core_split[];
-
 const struct iok_scn_family iok_scn_families[] = {
 	{ "core", iok_scn_cmds_core },
 	{ "fabric", iok_scn_cmds_fabric },

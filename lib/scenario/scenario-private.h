@@ -86,6 +86,15 @@ struct iok_fabric;
 int iok_scn_fabric(struct iok_scn *s, struct iok_fabric **out);
 
 /*
+ * The SVA layer (processes, binds, page faults) of the scenario's machine,
+ * the sva family's (cmd-sva.c), built with the fabric on first use: other
+ * families hand it to what reaches process memory or page requests.
+ * Return: as iok_scn_fabric().
+ */
+struct iok_sva;
+int iok_scn_sva(struct iok_scn *s, struct iok_sva **out);
+
+/*
  * The simulated machine, built (and its devices probed) from the scenario's
  * topology on first use. Return: 0 or IOK_SCN_ESCRIPT (no topology, or it
  * could not be built: the error names why).
@@ -149,6 +158,18 @@ int iok_scn_domain(struct iok_scn *s, const char *word, struct iok_domain **out)
 /* An errno by name ("EBUSY") or number; Return: 0 or IOK_SCN_ESCRIPT. */
 int iok_scn_errno(struct iok_scn *s, const char *word, int *err);
 
+/* A device as results print it: "02:00.1" in segment 0 (as the oracle), else in full. */
+const char *iok_scn_bdf(const struct iok_dev *d);
+
+/*
+ * A domain as results and `show` name it: the script's name, the group's
+ * default by its type ("DMA-FQ"), "blocking", "blocked", "identity", or
+ * "none" for NULL; @buf holds the text when no static name fits.
+ */
+struct iok_rgroup;
+const char *iok_scn_domain_name(struct iok_scn *s, const struct iok_rgroup *rg,
+				const struct iok_domain *d, char *buf, size_t len);
+
 /* ---- the runner itself, for its tests --------------------------------- */
 
 struct iok_scenario_opts;
@@ -170,6 +191,7 @@ extern const struct iok_scn_cmd iok_scn_cmds_sysfs[];
 extern const struct iok_scn_cmd iok_scn_cmds_vfio[];
 extern const struct iok_scn_cmd iok_scn_cmds_sva[];
 extern const struct iok_scn_cmd iok_scn_cmds_iommufd[];
+extern const struct iok_scn_cmd iok_scn_cmds_core_split[];
 
 /* The registry (cmds.c): families in lookup order, ended by a NULL name. */
 struct iok_scn_family {

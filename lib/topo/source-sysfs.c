@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "lib/topo/topo-private.h"
+#include "lib/util/path.h"
 
 struct sysfs_bdf {
 	bool set;
@@ -42,23 +43,6 @@ struct sysfs_reader {
 	struct sysfs_pending *pending;
 	unsigned int nr_pending;
 };
-
-static char *path_join(const char *a, const char *b)
-{
-	size_t n = strlen(a);
-	char *p;
-
-	if (asprintf(&p, "%s%s%s", a, n && a[n - 1] == '/' ? "" : "/", b) < 0)
-		return NULL;
-	return p;
-}
-
-static bool is_dir(const char *path)
-{
-	struct stat st;
-
-	return !stat(path, &st) && S_ISDIR(st.st_mode);
-}
 
 static bool hex_run(const char *s, size_t n)
 {
@@ -157,25 +141,25 @@ static int find_root(struct sysfs_reader *r, const char *arg, char **source)
 	if (!S_ISDIR(st.st_mode))
 		return iok_fail(r->ctx, -ENOTDIR, "sysfs root '%s' is not a directory", root);
 
-	probe = path_join(root, "sys/bus/pci/devices");
+	probe = iok_path_join(root, "sys/bus/pci/devices");
 	if (!probe)
 		return -ENOMEM;
-	if (is_dir(probe)) {
-		r->sys = path_join(root, "sys");
+	if (iok_is_dir(probe)) {
+		r->sys = iok_path_join(root, "sys");
 		r->base = strdup(root);
 	} else {
 		free(probe);
-		probe = path_join(root, "bus/pci/devices");
+		probe = iok_path_join(root, "bus/pci/devices");
 		if (!probe)
 			return -ENOMEM;
-		if (!is_dir(probe))
+		if (!iok_is_dir(probe))
 			return iok_fail(r->ctx, -ENODEV,
 					"sysfs root '%s' has no PCI devices: neither %s/sys/bus/pci/devices nor %s/bus/pci/devices is a directory",
 					root, root, root);
 		r->sys = strdup(root);
-		r->base = path_join(root, "..");
+		r->base = iok_path_join(root, "..");
 	}
-	r->devices = path_join(r->sys, "bus/pci/devices");
+	r->devices = iok_path_join(r->sys, "bus/pci/devices");
 	if (!r->sys || !r->base || !r->devices)
 		return -ENOMEM;
 	r->sys_real = realpath(r->sys, NULL);
@@ -192,7 +176,7 @@ static int find_root(struct sysfs_reader *r, const char *arg, char **source)
 static int read_config(struct iok_ctx *ctx, const char *dir, uint8_t *buf,
 		       unsigned int *len)
 {
-	_cleanup_free_ char *path = path_join(dir, "config");
+	_cleanup_free_ char *path = iok_path_join(dir, "config");
 	size_t got = 0;
 	ssize_t n = 0;
 	int fd;
@@ -228,7 +212,7 @@ static int read_config(struct iok_ctx *ctx, const char *dir, uint8_t *buf,
 
 static int read_group(struct sysfs_reader *r, const char *dir, struct iok_dev *d)
 {
-	_cleanup_free_ char *path = path_join(dir, "iommu_group");
+	_cleanup_free_ char *path = iok_path_join(dir, "iommu_group");
 	char name[32], *end;
 	long id;
 	int rc;
@@ -237,7 +221,7 @@ static int read_group(struct sysfs_reader *r, const char *dir, struct iok_dev *d
 		return -ENOMEM;
 	rc = read_link_name(r->ctx, path, name, sizeof(name));
 	if (rc == -ENOENT) {
-		_cleanup_free_ char *unit = path_join(dir, "iommu");
+		_cleanup_free_ char *unit = iok_path_join(dir, "iommu");
 
 		d->kernel_group = r->have_groups ? -1 : -2;
 		/* No "iommu" link: firmware gave the device no IOMMU unit at all. */
@@ -259,7 +243,7 @@ static int read_group(struct sysfs_reader *r, const char *dir, struct iok_dev *d
 
 static int read_driver(struct sysfs_reader *r, const char *dir, struct iok_dev *d)
 {
-	_cleanup_free_ char *path = path_join(dir, "driver");
+	_cleanup_free_ char *path = iok_path_join(dir, "driver");
 	char name[256];
 	int rc;
 
@@ -276,7 +260,7 @@ static int read_driver(struct sysfs_reader *r, const char *dir, struct iok_dev *
 
 static int read_physfn(struct sysfs_reader *r, const char *dir, struct sysfs_pending *p)
 {
-	_cleanup_free_ char *path = path_join(dir, "physfn");
+	_cleanup_free_ char *path = iok_path_join(dir, "physfn");
 	char name[64];
 	int rc;
 
@@ -321,7 +305,7 @@ static int find_vmd(struct sysfs_reader *r, const char *link, struct sysfs_pendi
 
 static int add_function(struct sysfs_reader *r, const char *name)
 {
-	_cleanup_free_ char *dir = path_join(r->devices, name);
+	_cleanup_free_ char *dir = iok_path_join(r->devices, name);
 	_cleanup_free_ uint8_t *cfg = calloc(1, IOK_CFG_MAX + 1);
 	struct sysfs_pending *p = &r->pending[r->nr_pending];
 	struct sysfs_bdf b;
@@ -446,7 +430,7 @@ static int read_functions(struct sysfs_reader *r)
 
 static int count_groups(struct sysfs_reader *r)
 {
-	_cleanup_free_ char *path = path_join(r->sys, "kernel/iommu_groups");
+	_cleanup_free_ char *path = iok_path_join(r->sys, "kernel/iommu_groups");
 	struct dirent *e;
 	DIR *dir;
 
@@ -491,7 +475,7 @@ static const char *iommu_kind(const char *name)
  */
 static int set_iommu(struct sysfs_reader *r)
 {
-	_cleanup_free_ char *path = path_join(r->sys, "class/iommu");
+	_cleanup_free_ char *path = iok_path_join(r->sys, "class/iommu");
 	struct dirent **names = NULL;
 	const char *kind = NULL;
 	int n, i;
@@ -526,7 +510,7 @@ static int read_base_file(struct sysfs_reader *r, const char *const *names,
 	int rc;
 
 	for (i = 0; i < nr; i++) {
-		_cleanup_free_ char *path = path_join(r->base, names[i]);
+		_cleanup_free_ char *path = iok_path_join(r->base, names[i]);
 
 		if (!path)
 			return -ENOMEM;

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * iommufd's state, shared by lib/uapi/iommufd*.c: the context and its object
- * table (iommufd.c), the io_pagetable of an IOAS with its areas, pinned
- * pages and reserved and allowed ranges (iommufd-ioas.c, iommufd-pages.c),
- * HWPTs (iommufd-hwpt.c), devices and their per-group attachments
+ * table (iommufd.c), IOAS objects and their ioctls (iommufd-ioas.c), the
+ * io_pagetable of an IOAS with its areas, pinned pages and reserved and
+ * allowed ranges (iommufd-iopt.c, iommufd-pages.c), HWPTs
+ * (iommufd-hwpt.c), devices and their per-group attachments
  * (iommufd-device.c), access objects (iommufd-access.c), FAULT objects
  * (iommufd-fault.c) and the VFIO compatibility ioctls (iommufd-vfio.c).
  */
@@ -229,7 +230,7 @@ void ifd_pages_unpin(struct ifd_pages *pages, uint64_t first, uint64_t last);
 int ifd_pages_rw(struct ifd_pages *pages, uint64_t start_byte, void *buf, size_t len,
 		 bool write);
 
-/* iommufd-ioas.c: the io_pagetable */
+/* iommufd-ioas.c: the IOAS object and its ioctls */
 int ifd_ioas_alloc(struct ifd_ucmd *u);
 int ifd_ioas_map(struct ifd_ucmd *u);
 int ifd_ioas_map_file(struct ifd_ucmd *u);
@@ -241,9 +242,24 @@ int ifd_ioas_change_process(struct ifd_ucmd *u);
 int ifd_option(struct ifd_ucmd *u);
 void ifd_ioas_destroy(struct ifd_ioas *ioas);
 struct ifd_ioas *ifd_ioas_new(struct iok_iommufd *ictx);
+
+/* iommufd-iopt.c: the io_pagetable */
 /* iopt_map_user_pages(): @flags IOK_IOMMU_IOAS_MAP_FIXED_IOVA or 0. */
 int ifd_iopt_map_user(struct ifd_ioas *ioas, uint64_t *iova, uint64_t uva, uint64_t length,
 		      unsigned int prot, bool fixed);
+/* A slice of pinned memory to map (struct iopt_pages_list). */
+struct ifd_pages_elm {
+	struct ifd_pages *pages;
+	uint64_t start_byte, length;
+};
+/* iopt_map_pages(): the slices one after the other from *@iova (allocated unless @fixed). */
+int ifd_iopt_map_pages(struct ifd_ioas *ioas, const struct ifd_pages_elm *elms, unsigned int n,
+		       uint64_t length, uint64_t *iova, unsigned int prot, bool fixed);
+/* iopt_get_pages(): the slices behind [iova, iova + length), each holding a page reference. */
+int ifd_iopt_get_pages(struct ifd_ioas *ioas, uint64_t iova, uint64_t length,
+		       struct ifd_pages_elm **out, unsigned int *n);
+int ifd_iopt_set_allow_iova(struct ifd_ioas *ioas, struct ifd_range *r, uint32_t n);
+void ifd_iopt_destroy_table(struct ifd_ioas *ioas);
 int ifd_iopt_unmap(struct ifd_ioas *ioas, uint64_t iova, uint64_t length, uint64_t *unmapped);
 int ifd_iopt_unmap_all(struct ifd_ioas *ioas, uint64_t *unmapped);
 int ifd_iopt_cut(struct ifd_ioas *ioas, const uint64_t *iovas, unsigned int n);

@@ -15,8 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "helpers.h"
-#include <iommukit/dma.h>
+#include "machine-helpers.h"
 
 #define SZ_4K	0x1000ull
 #define SZ_1M	0x100000ull
@@ -43,10 +42,7 @@ static const char machine_json[] =
 	"{'bdf': '03:00.0', 'id': '1af4:1041', 'class': '020000', 'pcie': 'endpoint'}]}";
 
 struct fx {
-	struct iok_ctx *ctx;
-	struct iok_topo *t;
-	struct iok_machine *m;
-	struct iok_dma *dma;
+	struct t_fx;		/* ctx, t, m, dma */
 };
 
 struct opts {
@@ -55,38 +51,23 @@ struct opts {
 
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof(*f));
-
-	f->ctx = t_ctx();
-	*state = f;
-	return 0;
+	return t_fx_alloc(state, sizeof(struct fx));
 }
 
 static int teardown(void **state)
 {
-	struct fx *f = *state;
-
-	iok_dma_free(f->dma);
-	iok_machine_unref(f->m);
-	iok_topo_unref(f->t);
-	iok_unref(f->ctx);
-	free(f);
-	return 0;
+	return t_fx_teardown(state);
 }
 
 static void boot(struct fx *f, struct opts o)
 {
 	f->t = t_loadf(f->ctx, machine_json, o.iommu ? o.iommu : "intel",
 		       o.kernel ? o.kernel : "6.19");
-	if (o.cmdline)
-		assert_int_equal(iok_topo_set_param(f->t, "cmdline", o.cmdline), 0);
-	if (o.absent)
-		assert_int_equal(iok_topo_set_param(f->t, "absent", o.absent), 0);
-	if (o.no_iommu)
-		assert_int_equal(iok_topo_set_param(f->t, "no_iommu", o.no_iommu), 0);
-	if (iok_machine_new(f->t, &f->m))
-		fail_msg("iok_machine_new: %s", iok_get_error(f->ctx));
-	assert_int_equal(iok_dma_new(f->m, &f->dma), 0);
+	t_param(f->t, "cmdline", o.cmdline);
+	t_param(f->t, "absent", o.absent);
+	t_param(f->t, "no_iommu", o.no_iommu);
+	f->m = t_machine(f->t, NULL);
+	f->dma = t_dma(f->m);
 }
 
 #define BOOT(f, ...) boot(f, (struct opts){ __VA_ARGS__ })

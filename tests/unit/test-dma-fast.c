@@ -16,8 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "helpers.h"
-#include <iommukit/dma.h>
+#include "machine-helpers.h"
 
 #define SZ_4K	0x1000ull
 #define SZ_2M	0x200000ull
@@ -36,40 +35,29 @@ static const char machine_json[] =
 	"{'bdf': '02:00.0', 'id': '1af4:1041', 'class': '020000', 'pcie': 'endpoint'}]}";
 
 struct fx {
-	struct iok_ctx *ctx;
-	struct iok_topo *t;
-	struct iok_machine *m;
-	struct iok_dma *dma;
+	struct t_fx;		/* ctx, t, m, dma */
 	struct iok_dev *nvme;
 	struct iok_rgroup *rg;
 };
 
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof(*f));
+	struct fx *f;
 
-	f->ctx = t_ctx();
+	t_fx_alloc(state, sizeof(*f));
+	f = *state;
 	f->t = t_loadf(f->ctx, machine_json);
-	assert_int_equal(iok_topo_set_param(f->t, "cmdline", "iommu.strict=1"), 0);
-	assert_int_equal(iok_machine_new(f->t, &f->m), 0);
-	assert_int_equal(iok_dma_new(f->m, &f->dma), 0);
+	t_param(f->t, "cmdline", "iommu.strict=1");
+	f->m = t_machine(f->t, NULL);
+	f->dma = t_dma(f->m);
 	f->nvme = t_dev(f->t, "01:00.0");
-	f->rg = iok_dev_get_rgroup(f->m, f->nvme);
-	assert_non_null(f->rg);
-	*state = f;
+	f->rg = t_rgroup(f->m, f->nvme);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct fx *f = *state;
-
-	iok_dma_free(f->dma);
-	iok_machine_unref(f->m);
-	iok_topo_unref(f->t);
-	iok_unref(f->ctx);
-	free(f);
-	return 0;
+	return t_fx_teardown(state);
 }
 
 static struct iok_dma_stats stats(struct fx *f)

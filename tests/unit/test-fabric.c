@@ -11,8 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "helpers.h"
-#include <iommukit/fabric.h>
+#include "machine-helpers.h"
+#include "lib/iommu/iommu-private.h"
+#include "lib/pgtable/pgtable-private.h"
 
 #define SZ_4K	0x1000ull
 #define SZ_2M	0x200000ull
@@ -39,33 +40,23 @@ static const char topo_json[] =
 	"{'bdf': '04:00.0', 'id': '8086:1533', 'class': '020000', 'pcie': 'endpoint'}]}";
 
 struct fx {
-	struct iok_ctx *ctx;
-	struct iok_topo *t;
-	struct iok_machine *m;
-	struct iok_fabric *f;
+	struct t_fx;		/* ctx, t, m, f */
 	uint64_t rnd;
 };
 
 static int setup(void **state)
 {
-	struct fx *x = calloc(1, sizeof(*x));
+	struct fx *x;
 
-	x->ctx = t_ctx();
+	t_fx_alloc(state, sizeof(*x));
+	x = *state;
 	x->rnd = 0x1234567;
-	*state = x;
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct fx *x = *state;
-
-	iok_fabric_unref(x->f);
-	iok_machine_unref(x->m);
-	iok_topo_unref(x->t);
-	iok_unref(x->ctx);
-	free(x);
-	return 0;
+	return t_fx_teardown(state);
 }
 
 static uint64_t rnd(struct fx *x)
@@ -86,10 +77,8 @@ static void fill_random(struct fx *x, uint8_t *buf, size_t len)
 static void boot(struct fx *x, const char *platform)
 {
 	x->t = t_loadf(x->ctx, topo_json, platform ? platform : "");
-	if (iok_machine_new(x->t, &x->m))
-		fail_msg("machine: %s", iok_get_error(x->ctx));
-	if (iok_fabric_new(x->m, &x->f))
-		fail_msg("fabric: %s", iok_get_error(x->ctx));
+	x->m = t_machine(x->t, NULL);
+	x->f = t_fabric(x->m);
 }
 
 static struct iok_dev *D(struct fx *x, const char *bdf)
@@ -100,11 +89,9 @@ static struct iok_dev *D(struct fx *x, const char *bdf)
 /* An UNMANAGED domain attached to @bdf's group, owned by the test. */
 static struct iok_domain *own_paging(struct fx *x, const char *bdf)
 {
-	struct iok_rgroup *rg = iok_dev_get_rgroup(x->m, D(x, bdf));
-	struct iok_domain *d;
+	struct iok_rgroup *rg = t_rgroup(x->m, D(x, bdf));
+	struct iok_domain *d = t_paging(x->m, D(x, bdf));
 
-	assert_non_null(rg);
-	assert_int_equal(iok_domain_alloc_paging(x->m, D(x, bdf), &d), 0);
 	assert_int_equal(iok_group_claim_dma_owner(rg, x), 0);
 	assert_int_equal(iok_attach_group(d, rg), 0);
 	return d;
@@ -554,6 +541,135 @@ static void test_dma_bad_input(void **state)
 	assert_int_equal(iok_fabric_new(NULL, &x->f), -EINVAL);
 }
 
+/* ---- translation in runs ----------------------------------------------- */
+
+/* A second machine like @x's, with the same domain layout: the reference. */
+struct twin {
+	struct iok_machine *m;		/* x->m2, freed by the teardown */
+	struct iok_domain *d;
+	struct iok_iommu_unit *u;
+};
+
+static void layout(struct iok_domain *d)
+{
+	/* Contiguous, then scattered, then a 2 MiB page after a 4 KiB one. */
+	for (uint64_t i = 0; i < 12; i++)
+		assert_int_equal(iok_map(d, 0x10000000 + i * SZ_4K, (i < 6 ? 0x100000000ull :
+					 0x100800000ull - 2 * i * SZ_4K) + i * SZ_4K, SZ_4K, RW), 0);
+	assert_int_equal(iok_map(d, 0x101ff000, 0x140000000ull, SZ_4K, RW), 0);
+	assert_int_equal(iok_map(d, 0x10200000, 0x200000000ull, SZ_2M, RW), 0);
+	/* Two pages, a hole, a read-only page. */
+	assert_int_equal(iok_map(d, 0x10600000, 0x180000000ull, 2 * SZ_4K, RW), 0);
+	assert_int_equal(iok_map(d, 0x10603000, 0x190000000ull, SZ_4K, IOK_PROT_READ), 0);
+}
+
+static void twin_setup(struct fx *x, const char *bdf, struct twin *w, struct iok_domain **dx)
+{
+	struct iok_rgroup *rg;
+	struct iok_dev *dev;
+
+	x->t2 = t_loadf(x->ctx, topo_json, "");
+	w->m = x->m2 = t_machine(x->t2, NULL);
+	dev = t_dev(x->t2, bdf);
+	rg = iok_dev_get_rgroup(w->m, dev);
+	assert_int_equal(iok_domain_alloc_paging(w->m, dev, &w->d), 0);
+	assert_int_equal(iok_group_claim_dma_owner(rg, w), 0);
+	assert_int_equal(iok_attach_group(w->d, rg), 0);
+	w->u = iok_dev_get_unit(w->m, dev);
+	*dx = own_paging(x, bdf);
+	/* Accessed and dirty bits start clear, so that every update shows. */
+	assert_int_equal(iok_pgtable_set_features(w->d->pt, IOK_PGTABLE_DIRTY_TRACKING), 0);
+	assert_int_equal(iok_pgtable_set_features((*dx)->pt, IOK_PGTABLE_DIRTY_TRACKING), 0);
+	layout(w->d);
+	layout(*dx);
+	/* 8 entries: evictions all along. */
+	assert_int_equal(iok_unit_set_iotlb_capacity(w->u, 8), 0);
+	assert_int_equal(iok_unit_set_iotlb_capacity(iok_dev_get_unit(x->m, D(x, bdf)), 8), 0);
+}
+
+/* What the engine did before runs: iok_unit_translate() page after page. */
+static size_t by_pages(struct twin *w, uint64_t addr, size_t len, unsigned int access, int *rc)
+{
+	size_t pos = 0;
+
+	*rc = 0;
+	while (pos < len) {
+		struct iok_xlate_req q = { .segment = 0, .rid = 0x0100, .pasid = IOK_PASID_NONE,
+					   .iova = addr + pos, .len = len - pos, .access = access };
+		struct iok_xlate t;
+
+		*rc = iok_unit_translate(w->u, &q, &t);
+		if (*rc)
+			break;
+		pos += t.len;
+	}
+	return pos;
+}
+
+static void assert_same_unit(struct iok_iommu_unit *a, struct iok_iommu_unit *b)
+{
+	struct iok_iotlb_stats sa, sb;
+	struct iok_fault fa, fb;
+	unsigned int n = iok_unit_count_faults(a);
+
+	assert_int_equal(iok_unit_get_iotlb_stats(a, &sa), 0);
+	assert_int_equal(iok_unit_get_iotlb_stats(b, &sb), 0);
+	assert_true(sa.hits == sb.hits && sa.misses == sb.misses && sa.fills == sb.fills);
+	assert_true(sa.evictions == sb.evictions && sa.entries == sb.entries);
+	assert_int_equal(n, iok_unit_count_faults(b));
+	for (unsigned int i = 0; i < n; i++) {
+		assert_int_equal(iok_unit_get_fault(a, i, &fa), 0);
+		assert_int_equal(iok_unit_get_fault(b, i, &fb), 0);
+		assert_true(fa.addr == fb.addr && fa.reason == fb.reason && fa.rid == fb.rid);
+		assert_int_equal(fa.access, fb.access);
+	}
+}
+
+/*
+ * The engine translates a transfer in runs of physically contiguous pages
+ * (iok_unit_translate_run()), yet each page as iok_unit_translate() does:
+ * the same IOTLB counters and entries with evictions, the same faults, the
+ * same accessed and dirty bits (the tables' digests), the same bytes moved
+ * before a fault (spec runtime 5).
+ */
+static void test_runs_translate_as_pages(void **state)
+{
+	static const struct { uint64_t addr; size_t len; bool write; int rc; } xfers[] = {
+		{ 0x10000123, 12 * SZ_4K - 0x200, true, 0 },
+		{ 0x10000000, 12 * SZ_4K, false, 0 },
+		{ 0x10003456, 5 * SZ_4K, true, 0 },
+		{ 0x101ff800, SZ_4K + 0x3000, true, 0 },
+		{ 0x101ff000, SZ_2M + SZ_4K, false, 0 },
+		{ 0x10600010, 3 * SZ_4K, true, -EFAULT },
+		{ 0x10603000, 64, true, -EFAULT },
+		{ 0x10603000, 64, false, 0 },
+		{ 0x10000000, 12 * SZ_4K, true, 0 },
+	};
+	static uint8_t buf[SZ_2M + 4 * SZ_4K];
+	struct fx *x = *state;
+	struct iok_domain *d;
+	struct twin w;
+
+	boot(x, NULL);
+	twin_setup(x, "01:00.0", &w, &d);
+	for (unsigned int i = 0; i < sizeof(xfers) / sizeof(xfers[0]); i++) {
+		struct iok_dma_req rq = req(x, "01:00.0", xfers[i].addr);
+		unsigned int access = xfers[i].write ? IOK_PROT_WRITE : IOK_PROT_READ;
+		size_t moved = 0, pages;
+		int rc, prc;
+
+		fill_random(x, buf, xfers[i].len);
+		rc = xfers[i].write ? iok_fabric_dma_write(x->f, &rq, buf, xfers[i].len, &moved)
+				    : iok_fabric_dma_read(x->f, &rq, buf, xfers[i].len, &moved);
+		assert_int_equal(rc, xfers[i].rc);
+		pages = by_pages(&w, xfers[i].addr, xfers[i].len, access, &prc);
+		assert_int_equal(prc, rc);
+		assert_true(moved == pages);
+		assert_same_unit(iok_dev_get_unit(x->m, D(x, "01:00.0")), w.u);
+		assert_true(iok_pgtable_digest(d->pt) == iok_pgtable_digest(w.d->pt));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -571,6 +687,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_iommu_coverage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_translated_to_bar, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dma_bad_input, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_runs_translate_as_pages, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "helpers.h"
+#include "machine-helpers.h"
 #include "lib/iommu/iommu-private.h"
 
 #define SZ_4K	0x1000ull
@@ -49,16 +49,8 @@ static const char machine_json[] =
 	" 'acs': {'cap': 'SV RR CR UF'}, 'external_facing': true},"
 	"{'bdf': '04:00.0', 'id': '8086:15f2', 'class': '0c0330', 'pcie': 'endpoint'}]}";
 
-/* Two IOMMU units: dmar0 for the NVMe's port, dmar1 for everything else. */
-#define TWO_UNITS ", 'units': [{'name': 'dmar0', 'scope': ['0000:00:01.0']}," \
-		  " {'name': 'dmar1', 'include_all': true}]"
-
 struct fx {
-	struct iok_ctx *ctx;
-	struct iok_topo *t;
-	struct iok_machine *m;
-	struct iok_topo *t2;	/* a second machine, for misuse */
-	struct iok_machine *m2;
+	struct t_fx;		/* ctx, t, m; t2, m2: a second machine, for misuse */
 };
 
 struct opts {
@@ -67,24 +59,12 @@ struct opts {
 
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof(*f));
-
-	f->ctx = t_ctx();
-	*state = f;
-	return 0;
+	return t_fx_alloc(state, sizeof(struct fx));
 }
 
 static int teardown(void **state)
 {
-	struct fx *f = *state;
-
-	iok_machine_unref(f->m);
-	iok_topo_unref(f->t);
-	iok_machine_unref(f->m2);
-	iok_topo_unref(f->t2);
-	iok_unref(f->ctx);
-	free(f);
-	return 0;
+	return t_fx_teardown(state);
 }
 
 static struct iok_topo *load(struct fx *f, struct opts o)
@@ -92,22 +72,15 @@ static struct iok_topo *load(struct fx *f, struct opts o)
 	struct iok_topo *t = t_loadf(f->ctx, machine_json, o.iommu ? o.iommu : "intel",
 				     o.kernel ? o.kernel : "6.19", o.units ? o.units : "");
 
-	if (o.absent)
-		assert_int_equal(iok_topo_set_param(t, "absent", o.absent), 0);
-	if (o.cmdline)
-		assert_int_equal(iok_topo_set_param(t, "cmdline", o.cmdline), 0);
+	t_param(t, "absent", o.absent);
+	t_param(t, "cmdline", o.cmdline);
 	return t;
 }
 
 static struct iok_machine *boot(struct fx *f, struct opts o)
 {
-	int rc;
-
 	f->t = load(f, o);
-	rc = o.drivers ? iok_machine_new_drivers(f->t, o.drivers, &f->m)
-		       : iok_machine_new(f->t, &f->m);
-	if (rc)
-		fail_msg("iok_machine_new: %d: %s", rc, iok_get_error(f->ctx));
+	f->m = t_machine(f->t, o.drivers);
 	return f->m;
 }
 
@@ -120,18 +93,13 @@ static struct iok_dev *D(struct fx *f, const char *bdf)
 
 static struct iok_rgroup *G(struct fx *f, const char *bdf)
 {
-	struct iok_rgroup *rg = iok_dev_get_rgroup(f->m, D(f, bdf));
-
-	if (!rg)
-		fail_msg("%s has no group", bdf);
-	return rg;
+	return t_rgroup(f->m, D(f, bdf));
 }
 
 static struct iok_domain *paging(struct fx *f, const char *bdf)
 {
-	struct iok_domain *d = NULL;
+	struct iok_domain *d = t_paging(f->m, D(f, bdf));
 
-	assert_int_equal(iok_domain_alloc_paging(f->m, D(f, bdf), &d), 0);
 	assert_int_equal(iok_domain_get_type(d), IOK_DOMAIN_UNMANAGED);
 	return d;
 }
@@ -164,10 +132,7 @@ static void assert_group_on(struct fx *f, const char *bdf, struct iok_domain *d)
 
 static void assert_sane(struct fx *f)
 {
-	int rc = iok_machine_check(f->m);
-
-	if (rc)
-		fail_msg("invariants: %s", iok_get_error(f->ctx));
+	t_check(f->m);
 }
 
 static const int vfio_group, ictx1, ictx2;	/* owner cookies */

@@ -12,8 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "helpers.h"
-#include <iommukit/sva.h>
+#include "machine-helpers.h"
 
 #define SZ_4K	0x1000ull
 #define VA	0x10000000ull
@@ -21,19 +20,11 @@
 #define W	IOK_FAULT_PERM_WRITE
 #define X	IOK_FAULT_PERM_EXEC
 
-/* Config-space bytes: see test-pasid.c. */
-#define EE		"'0x66': '0x20'"
-#define PASID(w)	"'0x100': '0x1b', '0x102': '0x01', '0x105': '" w "'"
-#define PASID_PRI(w)	"'0x100': '0x1b', '0x102': '0x01', '0x103': '0x11', '0x105': '" w "'," \
-			" '0x110': '0x13', '0x112': '0x01'"
-#define PORT(bdf, sec)	"{'bdf': '" bdf "', 'id': '8086:a110', 'pcie': 'root_port', 'secondary': '" \
-			sec "', 'acs': {'cap': 'SV RR CR UF', 'ctrl': 'SV RR CR UF'}," \
-			" 'config': {" EE "}},"
-
 /*
  *   01:00.0, 02:00.0  20-bit PASIDs and PRI, each alone
  *   03:00.0           PASIDs without PRI
  *   00:05.0           no IOMMU (no_iommu)
+ * (config-space bytes: PORT(), EE, PASID()... of machine-helpers.h)
  */
 static const char machine_json[] =
 	"{'schema': 1, 'platform': {'iommu': '%s', 'kernel': '6.19', 'acs': 'final'}, 'devices': ["
@@ -46,11 +37,7 @@ static const char machine_json[] =
 	"{'bdf': '00:05.0', 'id': '8086:0b26', 'pcie': 'rc_endpoint'}]}";
 
 struct fx {
-	struct iok_ctx *ctx;
-	struct iok_topo *t;
-	struct iok_machine *m;
-	struct iok_fabric *f;
-	struct iok_sva *sva;
+	struct t_fx;		/* ctx, t, m, f, sva */
 	struct iok_mm *mm;
 	struct iok_sva_handle *h;
 	uint32_t pasid;
@@ -58,24 +45,12 @@ struct fx {
 
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof(*f));
-
-	f->ctx = t_ctx();
-	*state = f;
-	return 0;
+	return t_fx_alloc(state, sizeof(struct fx));
 }
 
 static int teardown(void **state)
 {
-	struct fx *f = *state;
-
-	iok_sva_unref(f->sva);
-	iok_fabric_unref(f->f);
-	iok_machine_unref(f->m);
-	iok_topo_unref(f->t);
-	iok_unref(f->ctx);
-	free(f);
-	return 0;
+	return t_fx_teardown(state);
 }
 
 static struct iok_dev *D(struct fx *f, const char *bdf)
@@ -86,11 +61,10 @@ static struct iok_dev *D(struct fx *f, const char *bdf)
 static void boot_iommu(struct fx *f, const char *iommu)
 {
 	f->t = t_loadf(f->ctx, machine_json, iommu);
-	assert_int_equal(iok_topo_set_param(f->t, "no_iommu", "0000:00:05.0"), 0);
-	if (iok_machine_new(f->t, &f->m))
-		fail_msg("iok_machine_new: %s", iok_get_error(f->ctx));
-	assert_int_equal(iok_fabric_new(f->m, &f->f), 0);
-	assert_int_equal(iok_sva_new(f->f, &f->sva), 0);
+	t_param(f->t, "no_iommu", "0000:00:05.0");
+	f->m = t_machine(f->t, NULL);
+	f->f = t_fabric(f->m);
+	f->sva = t_sva(f->f);
 }
 
 /* 01:00.0 bound to a process with four absent pages at VA (rw), one r, one rx. */

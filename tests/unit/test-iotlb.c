@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "helpers.h"
+#include "machine-helpers.h"
 #include "lib/iommu/iommu-private.h"
 
 #define SZ_4K	0x1000ull
@@ -35,9 +35,7 @@ static const char topo_json[] =
 #define RID2 0x0200
 
 struct fx {
-	struct iok_ctx *ctx;
-	struct iok_topo *t;
-	struct iok_machine *m;
+	struct t_fx;		/* ctx, t, m */
 	struct iok_iommu_unit *u;
 	struct iok_domain *d1, *d2;	/* user domains of 01:00.0 and 02:00.0 */
 };
@@ -48,7 +46,7 @@ static int boot(struct fx *f, const char *iommu)
 	struct iok_dev *a, *b;
 
 	f->t = t_loadf(f->ctx, topo_json, iommu);
-	assert_int_equal(iok_machine_new(f->t, &f->m), 0);
+	f->m = t_machine(f->t, NULL);
 	a = t_dev(f->t, "01:00.0");
 	b = t_dev(f->t, "02:00.0");
 	f->u = iok_dev_get_unit(f->m, a);
@@ -66,22 +64,13 @@ static int boot(struct fx *f, const char *iommu)
 
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof(*f));
-
-	f->ctx = t_ctx();
-	*state = f;
-	return boot(f, "intel");
+	t_fx_alloc(state, sizeof(struct fx));
+	return boot(*state, "intel");
 }
 
 static int teardown(void **state)
 {
-	struct fx *f = *state;
-
-	iok_machine_unref(f->m);
-	iok_topo_unref(f->t);
-	iok_unref(f->ctx);
-	free(f);
-	return 0;
+	return t_fx_teardown(state);
 }
 
 static int xl(struct fx *f, uint16_t rid, uint32_t pasid, uint64_t iova,

@@ -11,25 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "helpers.h"
+#include "machine-helpers.h"
 
 #define SZ_4K	0x1000ull
 #define RW	(IOK_PROT_READ | IOK_PROT_WRITE)
-
-/*
- * Config-space bytes (docs/topology-json.md's layout): DevCap2 End-End TLP
- * Prefix Supported; a PASID capability of width W at 0x100, with a PRI
- * capability at 0x110; or both after the ACS capability (0x140, 0x150).
- */
-#define EE		"'0x66': '0x20'"
-#define PASID(w)	"'0x100': '0x1b', '0x102': '0x01', '0x105': '" w "'"
-#define PASID_PRI(w)	"'0x100': '0x1b', '0x102': '0x01', '0x103': '0x11', '0x105': '" w "'," \
-			" '0x110': '0x13', '0x112': '0x01'"
-#define ACS_PASID_PRI(w) "'0x103': '0x14', '0x140': '0x1b', '0x142': '0x01', '0x143': '0x15'," \
-			" '0x145': '" w "', '0x150': '0x13', '0x152': '0x01'"
-#define PORT_ACS	"'acs': {'cap': 'SV RR CR UF', 'ctrl': 'SV RR CR UF'}"
-/* SV off keeps functions in one group; RR and UF still allow PASIDs. */
-#define FN_ACS		"'acs': {'cap': 'SV RR CR UF', 'ctrl': 'RR CR UF'}"
 
 /*
  *   01:00.0    20-bit PASIDs and PRI below an ACS root port: a singleton
@@ -39,6 +24,7 @@
  *   00:05.0    an RCiEP with 5-bit PASIDs (32)
  *   06:00.0    no End-End TLP Prefix support of its own
  *   00:07.0    an RCiEP without PASID
+ * (config-space bytes: EE, PASID(), ACS_PASID_PRI()... of machine-helpers.h)
  */
 static const char machine_json[] =
 	"{'schema': 1, 'platform': {'iommu': '%s', 'kernel': '%s', 'acs': 'final'%s},"
@@ -69,15 +55,8 @@ static const char machine_json[] =
 	"{'bdf': '06:00.0', 'id': '8086:0b25', 'pcie': 'endpoint', 'config': {" PASID("0x14") "}},"
 	"{'bdf': '00:07.0', 'id': '8086:0b27', 'pcie': 'rc_endpoint'}]}";
 
-#define TWO_UNITS ", 'units': [{'name': 'dmar0', 'scope': ['0000:00:01.0']}," \
-		  " {'name': 'dmar1', 'include_all': true}]"
-
 struct fx {
-	struct iok_ctx *ctx;
-	struct iok_topo *t;
-	struct iok_machine *m;
-	struct iok_topo *t2;
-	struct iok_machine *m2;
+	struct t_fx;		/* ctx, t, m; t2, m2: a second machine, for misuse */
 };
 
 struct opts {
@@ -86,24 +65,12 @@ struct opts {
 
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof(*f));
-
-	f->ctx = t_ctx();
-	*state = f;
-	return 0;
+	return t_fx_alloc(state, sizeof(struct fx));
 }
 
 static int teardown(void **state)
 {
-	struct fx *f = *state;
-
-	iok_machine_unref(f->m);
-	iok_topo_unref(f->t);
-	iok_machine_unref(f->m2);
-	iok_topo_unref(f->t2);
-	iok_unref(f->ctx);
-	free(f);
-	return 0;
+	return t_fx_teardown(state);
 }
 
 static struct iok_topo *load(struct fx *f, struct opts o)
@@ -111,22 +78,15 @@ static struct iok_topo *load(struct fx *f, struct opts o)
 	struct iok_topo *t = t_loadf(f->ctx, machine_json, o.iommu ? o.iommu : "intel",
 				     o.kernel ? o.kernel : "6.19", o.units ? o.units : "");
 
-	if (o.absent)
-		assert_int_equal(iok_topo_set_param(t, "absent", o.absent), 0);
-	if (o.no_iommu)
-		assert_int_equal(iok_topo_set_param(t, "no_iommu", o.no_iommu), 0);
+	t_param(t, "absent", o.absent);
+	t_param(t, "no_iommu", o.no_iommu);
 	return t;
 }
 
 static struct iok_machine *boot(struct fx *f, struct opts o)
 {
-	int rc;
-
 	f->t = load(f, o);
-	rc = o.drivers ? iok_machine_new_drivers(f->t, o.drivers, &f->m)
-		       : iok_machine_new(f->t, &f->m);
-	if (rc)
-		fail_msg("iok_machine_new: %d: %s", rc, iok_get_error(f->ctx));
+	f->m = t_machine(f->t, o.drivers);
 	return f->m;
 }
 
@@ -139,19 +99,12 @@ static struct iok_dev *D(struct fx *f, const char *bdf)
 
 static struct iok_rgroup *G(struct fx *f, const char *bdf)
 {
-	struct iok_rgroup *rg = iok_dev_get_rgroup(f->m, D(f, bdf));
-
-	if (!rg)
-		fail_msg("%s has no group", bdf);
-	return rg;
+	return t_rgroup(f->m, D(f, bdf));
 }
 
 static struct iok_domain *paging(struct fx *f, const char *bdf)
 {
-	struct iok_domain *d = NULL;
-
-	assert_int_equal(iok_domain_alloc_paging(f->m, D(f, bdf), &d), 0);
-	return d;
+	return t_paging(f->m, D(f, bdf));
 }
 
 static uint16_t rid(struct fx *f, const char *bdf)
@@ -185,18 +138,12 @@ static int xlate(struct fx *f, const char *bdf, uint32_t pasid, uint64_t iova, u
 
 static struct iok_fault last_fault(struct fx *f, const char *bdf)
 {
-	struct iok_iommu_unit *u = iok_dev_get_unit(f->m, D(f, bdf));
-	struct iok_fault flt = { 0 };
-
-	assert_true(iok_unit_count_faults(u) > 0);
-	assert_int_equal(iok_unit_get_fault(u, iok_unit_count_faults(u) - 1, &flt), 0);
-	return flt;
+	return t_last_fault(iok_dev_get_unit(f->m, D(f, bdf)));
 }
 
 static void check(struct fx *f)
 {
-	if (iok_machine_check(f->m))
-		fail_msg("invariants: %s", iok_get_error(f->ctx));
+	t_check(f->m);
 }
 
 /* ---- spec 5.1, 5.3: what a device may use ------------------------------ */

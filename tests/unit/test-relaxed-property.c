@@ -61,8 +61,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "helpers.h"
-#include <iommukit/fabric.h>
+#include "machine-helpers.h"
 
 #define PG		0x1000ull
 #define RW		(IOK_PROT_READ | IOK_PROT_WRITE)
@@ -103,39 +102,25 @@ static const char api_json[] =
 	"{'bdf': '05:00.0', 'id': '144d:a808', 'class': '010802', 'pcie': 'endpoint'}]}";
 
 struct fx {
-	struct iok_ctx *ctx;
-	struct iok_topo *t;
-	struct iok_machine *m;
+	struct t_fx;		/* ctx, t, m */
 };
 
 static int setup(void **state)
 {
-	struct fx *x = calloc(1, sizeof(*x));
-
-	x->ctx = t_ctx();
-	*state = x;
-	return 0;
+	return t_fx_alloc(state, sizeof(struct fx));
 }
 
 static int teardown(void **state)
 {
-	struct fx *x = *state;
-
-	iok_machine_unref(x->m);
-	iok_topo_unref(x->t);
-	iok_unref(x->ctx);
-	free(x);
-	return 0;
+	return t_fx_teardown(state);
 }
 
 static void boot(struct fx *x, const char *isolation, const char *absent)
 {
 	x->t = t_loadf(x->ctx, "%s", api_json);
 	assert_int_equal(iok_topo_set_param(x->t, "isolation", isolation), 0);
-	if (absent)
-		assert_int_equal(iok_topo_set_param(x->t, "absent", absent), 0);
-	if (iok_machine_new(x->t, &x->m))
-		fail_msg("machine: %s", iok_get_error(x->ctx));
+	t_param(x->t, "absent", absent);
+	x->m = t_machine(x->t, NULL);
 }
 
 static struct iok_dev *D(struct fx *x, const char *bdf)
@@ -145,18 +130,12 @@ static struct iok_dev *D(struct fx *x, const char *bdf)
 
 static struct iok_rgroup *G(struct fx *x, const char *bdf)
 {
-	struct iok_rgroup *rg = iok_dev_get_rgroup(x->m, D(x, bdf));
-
-	assert_non_null(rg);
-	return rg;
+	return t_rgroup(x->m, D(x, bdf));
 }
 
 static struct iok_domain *paging(struct fx *x, const char *bdf)
 {
-	struct iok_domain *d;
-
-	assert_int_equal(iok_domain_alloc_paging(x->m, D(x, bdf), &d), 0);
-	return d;
+	return t_paging(x->m, D(x, bdf));
 }
 
 static struct iok_domain *on(struct fx *x, const char *bdf)

@@ -11,8 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "helpers.h"
-#include <iommukit/fabric.h>
+#include "machine-helpers.h"
 
 /*
  *   00:01.0 root port, bus 01-04        00:02.0 root port -> 05:00.0/.1 (mf)
@@ -59,32 +58,18 @@ struct acs {
 };
 
 struct fx {
-	struct iok_ctx *ctx;
-	struct iok_topo *t;
-	struct iok_machine *m;
-	struct iok_fabric *f;
+	struct t_fx;		/* ctx, t, m, f */
 	struct iok_route r;
 };
 
 static int setup(void **state)
 {
-	struct fx *x = calloc(1, sizeof(*x));
-
-	x->ctx = t_ctx();
-	*state = x;
-	return 0;
+	return t_fx_alloc(state, sizeof(struct fx));
 }
 
 static int teardown(void **state)
 {
-	struct fx *x = *state;
-
-	iok_fabric_unref(x->f);
-	iok_machine_unref(x->m);
-	iok_topo_unref(x->t);
-	iok_unref(x->ctx);
-	free(x);
-	return 0;
+	return t_fx_teardown(state);
 }
 
 static void boot(struct fx *x, struct acs a)
@@ -96,10 +81,8 @@ static void boot(struct fx *x, struct acs a)
 	x->t = t_loadf(x->ctx, topo_json, a.platform ? a.platform : "",
 		       a.rp1 ? a.rp1 : FULL, a.dsp1 ? a.dsp1 : FULL, a.dsp2 ? a.dsp2 : FULL,
 		       a.rp2 ? a.rp2 : FULL, mf, a.rp4 ? a.rp4 : FULL);
-	if (iok_machine_new(x->t, &x->m))
-		fail_msg("machine: %s", iok_get_error(x->ctx));
-	if (iok_fabric_new(x->m, &x->f))
-		fail_msg("fabric: %s", iok_get_error(x->ctx));
+	x->m = t_machine(x->t, NULL);
+	x->f = t_fabric(x->m);
 }
 
 #define BOOT(x, ...) boot(x, (struct acs){ __VA_ARGS__ })

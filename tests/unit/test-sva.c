@@ -12,64 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "helpers.h"
-#include <iommukit/sva.h>
+#include "machine-helpers.h"
 
 #define SZ_4K	0x1000ull
 #define VA	0x10000000ull
 
-/* Config-space bytes: see test-pasid.c. */
-#define EE		"'0x66': '0x20'"
-#define PASID(w)	"'0x100': '0x1b', '0x102': '0x01', '0x105': '" w "'"
-#define PASID_PRI(w)	"'0x100': '0x1b', '0x102': '0x01', '0x103': '0x11', '0x105': '" w "'," \
-			" '0x110': '0x13', '0x112': '0x01'"
-#define ACS_PASID_PRI(w) "'0x103': '0x14', '0x140': '0x1b', '0x142': '0x01', '0x143': '0x15'," \
-			" '0x145': '" w "', '0x150': '0x13', '0x152': '0x01'"
-#define PORT_ACS	"'acs': {'cap': 'SV RR CR UF', 'ctrl': 'SV RR CR UF'}"
-#define FN_ACS		"'acs': {'cap': 'SV RR CR UF', 'ctrl': 'RR CR UF'}"
-#define PORT(bdf, sec)	"{'bdf': '" bdf "', 'id': '8086:a110', 'pcie': 'root_port', 'secondary': '" \
-			sec "', " PORT_ACS ", 'config': {" EE "}},"
-
-/*
- *   01:00.0    20-bit PASIDs and PRI
- *   02:00.0-1  two such functions in one group
- *   03:00.0    20-bit PASIDs without PRI
- *   04:00.0    no PASID
- *   00:05.0    an RCiEP with 32 PASIDs and PRI
- *   07:00.0-1  a PASID function and one without, one group
- */
-static const char machine_json[] =
-	"{'schema': 1, 'platform': {'iommu': '%s', 'kernel': '%s', 'acs': 'final'%s},"
-	" 'devices': ["
-	PORT("00:01.0", "01")
-	"{'bdf': '01:00.0', 'id': '8086:0b25', 'pcie': 'endpoint',"
-	" 'config': {" EE ", " PASID_PRI("0x14") "}},"
-	PORT("00:02.0", "02")
-	"{'bdf': '02:00.0', 'id': '15b3:101d', 'pcie': 'endpoint', 'multifunction': true, " FN_ACS ","
-	" 'config': {" EE ", " ACS_PASID_PRI("0x14") "}},"
-	"{'bdf': '02:00.1', 'id': '15b3:101d', 'pcie': 'endpoint', 'multifunction': true, " FN_ACS ","
-	" 'config': {" EE ", " ACS_PASID_PRI("0x14") "}},"
-	PORT("00:03.0", "03")
-	"{'bdf': '03:00.0', 'id': '8086:0b25', 'pcie': 'endpoint', 'config': {" EE ", " PASID("0x14") "}},"
-	PORT("00:04.0", "04")
-	"{'bdf': '04:00.0', 'id': '144d:a808', 'pcie': 'endpoint', 'config': {" EE "}},"
-	"{'bdf': '00:05.0', 'id': '8086:0b26', 'pcie': 'rc_endpoint',"
-	" 'config': {" EE ", " PASID_PRI("0x05") "}},"
-	PORT("00:07.0", "07")
-	"{'bdf': '07:00.0', 'id': '15b3:101d', 'pcie': 'endpoint', 'multifunction': true, " FN_ACS ","
-	" 'config': {" EE ", " ACS_PASID_PRI("0x14") "}},"
-	"{'bdf': '07:00.1', 'id': '15b3:101e', 'pcie': 'endpoint', 'multifunction': true, " FN_ACS ","
-	" 'config': {" EE "}}]}";
-
-#define TWO_UNITS ", 'units': [{'name': 'dmar0', 'scope': ['0000:00:01.0']}," \
-		  " {'name': 'dmar1', 'include_all': true}]"
-
 struct fx {
-	struct iok_ctx *ctx;
-	struct iok_topo *t;
-	struct iok_machine *m;
-	struct iok_fabric *f;
-	struct iok_sva *sva;
+	struct t_fx;		/* ctx, t, m, f, sva */
 };
 
 struct opts {
@@ -78,46 +27,23 @@ struct opts {
 
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof(*f));
-
-	f->ctx = t_ctx();
-	*state = f;
-	return 0;
-}
-
-static void shutdown(struct fx *f)
-{
-	iok_sva_unref(f->sva);
-	iok_fabric_unref(f->f);
-	iok_machine_unref(f->m);
-	iok_topo_unref(f->t);
-	f->sva = NULL;
-	f->f = NULL;
-	f->m = NULL;
-	f->t = NULL;
+	return t_fx_alloc(state, sizeof(struct fx));
 }
 
 static int teardown(void **state)
 {
-	struct fx *f = *state;
-
-	shutdown(f);
-	iok_unref(f->ctx);
-	free(f);
-	return 0;
+	return t_fx_teardown(state);
 }
 
+/* t_sva_topo()'s machine (machine-helpers.h), with its fabric and SVA layer. */
 static void boot(struct fx *f, struct opts o)
 {
-	f->t = t_loadf(f->ctx, machine_json, o.iommu ? o.iommu : "intel",
-		       o.kernel ? o.kernel : "6.19", o.units ? o.units : "");
-	if (o.absent)
-		assert_int_equal(iok_topo_set_param(f->t, "absent", o.absent), 0);
-	if (iok_machine_new(f->t, &f->m))
-		fail_msg("iok_machine_new: %s", iok_get_error(f->ctx));
-	assert_int_equal(iok_fabric_new(f->m, &f->f), 0);
-	if (iok_sva_new(f->f, &f->sva))
-		fail_msg("iok_sva_new: %s", iok_get_error(f->ctx));
+	f->t = t_sva_topo(f->ctx, o.iommu ? o.iommu : "intel", o.kernel ? o.kernel : "6.19",
+			  o.units ? o.units : "");
+	t_param(f->t, "absent", o.absent);
+	f->m = t_machine(f->t, NULL);
+	f->f = t_fabric(f->m);
+	f->sva = t_sva(f->f);
 }
 
 #define BOOT(f, ...) boot(f, (struct opts){ __VA_ARGS__ })
@@ -151,8 +77,7 @@ static struct iok_sva_handle *bind(struct fx *f, const char *bdf, struct iok_mm 
 
 static void check(struct fx *f)
 {
-	if (iok_machine_check(f->m))
-		fail_msg("invariants: %s", iok_get_error(f->ctx));
+	t_check(f->m);
 }
 
 static int dma(struct fx *f, const char *bdf, uint32_t pasid, uint64_t addr, void *buf,
@@ -171,12 +96,7 @@ static unsigned int faults(struct fx *f, const char *bdf)
 
 static struct iok_fault last_fault(struct fx *f, const char *bdf)
 {
-	struct iok_iommu_unit *u = iok_dev_get_unit(f->m, D(f, bdf));
-	struct iok_fault flt = { 0 };
-
-	assert_true(iok_unit_count_faults(u) > 0);
-	assert_int_equal(iok_unit_get_fault(u, iok_unit_count_faults(u) - 1, &flt), 0);
-	return flt;
+	return t_last_fault(iok_dev_get_unit(f->m, D(f, bdf)));
 }
 
 /* ---- processes ------------------------------------------------------------ */

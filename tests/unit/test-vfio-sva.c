@@ -12,53 +12,9 @@
 #include <errno.h>
 
 #include "../vfio/uapi-fixture.h"
-#include <iommukit/fabric.h>
-#include <iommukit/sva.h>
+#include "machine-helpers.h"
 
 #define VA	0x10000000ull
-
-/* Config-space bytes, as tests/unit/test-sva.c writes them. */
-#define EE		"'0x66': '0x20'"
-#define PASID(w)	"'0x100': '0x1b', '0x102': '0x01', '0x105': '" w "'"
-#define PASID_PRI(w)	"'0x100': '0x1b', '0x102': '0x01', '0x103': '0x11', '0x105': '" w "'," \
-			" '0x110': '0x13', '0x112': '0x01'"
-#define ACS_PASID_PRI(w) "'0x103': '0x14', '0x140': '0x1b', '0x142': '0x01', '0x143': '0x15'," \
-			" '0x145': '" w "', '0x150': '0x13', '0x152': '0x01'"
-#define PORT_ACS	"'acs': {'cap': 'SV RR CR UF', 'ctrl': 'SV RR CR UF'}"
-#define FN_ACS		"'acs': {'cap': 'SV RR CR UF', 'ctrl': 'RR CR UF'}"
-#define PORT(bdf, sec)	"{'bdf': '" bdf "', 'id': '8086:a110', 'pcie': 'root_port', 'secondary': '" \
-			sec "', " PORT_ACS ", 'config': {" EE "}},"
-
-/*
- *   01:00.0    20-bit PASIDs and PRI, alone
- *   02:00.0-1  two such functions in one group
- *   03:00.0    PASIDs without PRI
- *   04:00.0    no PASID
- *   00:05.0    an RCiEP with 32 PASIDs and PRI
- *   07:00.0-1  a PASID function and one without, one group
- */
-static const char machine_json[] =
-	"{'schema': 1, 'platform': {'iommu': '%s', 'kernel': '%s', 'acs': 'final'},"
-	" 'devices': ["
-	PORT("00:01.0", "01")
-	"{'bdf': '01:00.0', 'id': '8086:0b25', 'pcie': 'endpoint',"
-	" 'config': {" EE ", " PASID_PRI("0x14") "}},"
-	PORT("00:02.0", "02")
-	"{'bdf': '02:00.0', 'id': '15b3:101d', 'pcie': 'endpoint', 'multifunction': true, " FN_ACS ","
-	" 'config': {" EE ", " ACS_PASID_PRI("0x14") "}},"
-	"{'bdf': '02:00.1', 'id': '15b3:101d', 'pcie': 'endpoint', 'multifunction': true, " FN_ACS ","
-	" 'config': {" EE ", " ACS_PASID_PRI("0x14") "}},"
-	PORT("00:03.0", "03")
-	"{'bdf': '03:00.0', 'id': '8086:0b25', 'pcie': 'endpoint', 'config': {" EE ", " PASID("0x14") "}},"
-	PORT("00:04.0", "04")
-	"{'bdf': '04:00.0', 'id': '8086:0b25', 'pcie': 'endpoint', 'config': {" EE "}},"
-	"{'bdf': '00:05.0', 'id': '8086:0b26', 'pcie': 'rc_endpoint',"
-	" 'config': {" EE ", " PASID_PRI("0x05") "}},"
-	PORT("00:07.0", "07")
-	"{'bdf': '07:00.0', 'id': '15b3:101d', 'pcie': 'endpoint', 'multifunction': true, " FN_ACS ","
-	" 'config': {" EE ", " ACS_PASID_PRI("0x14") "}},"
-	"{'bdf': '07:00.1', 'id': '15b3:101e', 'pcie': 'endpoint', 'multifunction': true, " FN_ACS ","
-	" 'config': {" EE "}}]}";
 
 struct vx {
 	struct ufx u;		/* ctx, topo, machine, driver core, VFIO, process */
@@ -66,17 +22,17 @@ struct vx {
 	struct iok_sva *sva;
 };
 
+/* t_sva_topo()'s machine (machine-helpers.h), with SVA, the driver core, VFIO, a process. */
 static void up(struct vx *x, const char *iommu, const char *kernel)
 {
 	struct ufx *u = &x->u;
 
 	memset(x, 0, sizeof(*x));
 	u->ctx = t_ctx();
-	u->topo = t_loadf(u->ctx, machine_json, iommu, kernel);
-	if (iok_machine_new(u->topo, &u->m))
-		fail_msg("iok_machine_new: %s", iok_get_error(u->ctx));
-	assert_int_equal(iok_fabric_new(u->m, &x->f), 0);
-	assert_int_equal(iok_sva_new(x->f, &x->sva), 0);
+	u->topo = t_sva_topo(u->ctx, iommu, kernel, "");
+	u->m = t_machine(u->topo, NULL);
+	x->f = t_fabric(u->m);
+	x->sva = t_sva(x->f);
 	assert_int_equal(iok_sysfs_new(u->m, &u->sf), 0);
 	assert_int_equal(iok_vfio_new(u->sf, &u->v), 0);
 	assert_true(iok_sysfs_boot_probe(u->sf) >= 0);
@@ -213,8 +169,7 @@ static int dma(struct vx *x, const char *bdf, uint32_t pasid, uint64_t addr, voi
 
 static void check(struct vx *x)
 {
-	if (iok_machine_check(x->u.m))
-		fail_msg("invariants: %s", iok_get_error(x->u.ctx));
+	t_check(x->u.m);
 }
 
 /* ---- the series' ioctl: its argument checks, in order (runtime.md 9.4) ---- */
@@ -617,7 +572,7 @@ static void test_iommu_aw_param(void **state)
 
 	/* Bad values change nothing. */
 	ctx = t_ctx();
-	t = t_loadf(ctx, machine_json, "amd", "6.19");
+	t = t_sva_topo(ctx, "amd", "6.19", "");
 	assert_int_equal(iok_topo_set_param(t, "iommu_aw", "40"), 0);
 	assert_int_equal(iok_topo_set_param(t, "iommu_aw", "49"), -EINVAL);
 	assert_int_equal(iok_topo_set_param(t, "iommu_aw", "31"), -EINVAL);
