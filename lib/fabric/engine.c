@@ -174,10 +174,15 @@ static __attribute__((noinline)) int copy_slow(struct xfer *x, const struct rout
 	return rc ? iok_fail(x->f->ctx, rc, "%s: DMA: out of memory", x->req->dev->name) : 0;
 }
 
-/* @h: the host memory at @paddr with @room bytes to its chunk's end, or NULL. */
-static inline int copy_at(struct xfer *x, const struct route_cache *c, uint8_t *h, size_t room,
-			  uint64_t addr, uint64_t paddr, size_t off, size_t n)
+/*
+ * Inline: RAM already written is one memcpy. @h is the host memory at
+ * @paddr with @room bytes to its chunk's end, when known, else NULL.
+ */
+static inline int copy(struct xfer *x, const struct route_cache *c, uint8_t *h, size_t room,
+		       uint64_t addr, uint64_t paddr, size_t off, size_t n)
 {
+	if (!h)
+		h = iok_mem_host_at(x->f, paddr, &room);
 	if (!h || n > room)
 		return copy_slow(x, c, addr, paddr, off, n);
 	if (x->write)
@@ -186,16 +191,6 @@ static inline int copy_at(struct xfer *x, const struct route_cache *c, uint8_t *
 		memcpy(x->buf + off, h, n);
 	x->done = off + n;
 	return 0;
-}
-
-/* Inline: RAM already written is one memcpy (iok_mem_host_at()). */
-static inline int copy(struct xfer *x, const struct route_cache *c, uint64_t addr,
-		       uint64_t paddr, size_t off, size_t n)
-{
-	size_t room = 0;
-	uint8_t *h = iok_mem_host_at(x->f, paddr, &room);
-
-	return copy_at(x, c, h, room, addr, paddr, off, n);
 }
 
 /*
@@ -238,7 +233,7 @@ static int through_iommu(struct xfer *x, const struct route_cache *c, uint64_t a
 	int rc = 0;
 
 	if (is_msi(c, addr))
-		return copy(x, c, addr, addr, off, n);
+		return copy(x, c, NULL, 0, addr, addr, off, n);
 	/* Field by field: the cursor is set up for every DMA call. */
 	cur.u = c->unit;
 	cur.req.segment = (x->req->dev->vmd ?: x->req->dev)->domain;
@@ -265,11 +260,7 @@ static int through_iommu(struct xfer *x, const struct route_cache *c, uint64_t a
 		next_h = iok_mem_host_at(x->f, cur.next_pa, &next_room);
 		if (next_h)
 			prefetch(x, next_h, next_room);
-		if (h)
-			rc = copy_at(x, c, h, room, addr + run_pos, cur.run_pa, off + run_pos,
-				     cur.run_len);
-		else
-			rc = copy(x, c, addr + run_pos, cur.run_pa, off + run_pos, cur.run_len);
+		rc = copy(x, c, h, room, addr + run_pos, cur.run_pa, off + run_pos, cur.run_len);
 		if (rc)
 			return rc;
 		run_pos += cur.run_len;
@@ -279,9 +270,8 @@ static int through_iommu(struct xfer *x, const struct route_cache *c, uint64_t a
 		room = next_room;
 	}
 	if (cur.run_len) {
-		int crc = h ? copy_at(x, c, h, room, addr + run_pos, cur.run_pa, off + run_pos,
-				      cur.run_len)
-			    : copy(x, c, addr + run_pos, cur.run_pa, off + run_pos, cur.run_len);
+		int crc = copy(x, c, h, room, addr + run_pos, cur.run_pa, off + run_pos,
+			       cur.run_len);
 
 		if (crc)
 			return crc;
@@ -314,7 +304,7 @@ static int dma(struct xfer *x)
 			return log_error(x, c, addr, addr, c->end);
 		case IOK_ROUTE_P2P:
 		case IOK_ROUTE_DIRECT:
-			rc = copy(x, c, addr, addr, x->done, n);
+			rc = copy(x, c, NULL, 0, addr, addr, x->done, n);
 			break;
 		case IOK_ROUTE_IOMMU:
 			rc = through_iommu(x, c, addr, x->done, n);

@@ -223,7 +223,7 @@ static void did_put(struct iok_iommu_unit *u, unsigned int did)
 		hw->inv_domain++;
 		iok_iotlb_inv_did(hw, did, IOTLB_ANY_PASID);
 	}
-	iok_walk_cache_inv_did(&hw->wc, did);
+	iok_walk_cache_inv_did(hw->wc, did);
 	did_link(u, s->d, 0);
 	s->d = NULL;
 	if (did < hw->lowest_free)

@@ -104,7 +104,7 @@ struct iok_unit_hw {
 	unsigned int entries;
 	uint64_t hits, misses, fills, evictions;
 	uint64_t inv_range, inv_pasid, inv_domain, inv_global, inv_entries;
-	struct iok_walk_cache wc;	/* paging-structure cache (walk-cache.c) */
+	struct iok_walk_cache *wc;	/* paging-structure cache (walk-cache.c), at the first walk */
 };
 
 /* context.c */

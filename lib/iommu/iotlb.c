@@ -235,7 +235,7 @@ void iok_iotlb_inv_range(struct iok_unit_hw *hw, unsigned int did, uint32_t pasi
 	if (did >= hw->nr_dids)
 		return;
 	slot = &hw->dids[did];
-	iok_walk_cache_inv_range(&hw->wc, slot->space, did, iova, last);
+	iok_walk_cache_inv_range(hw->wc, slot->space, did, iova, last);
 	/* Only the page sizes the ID has entries of. */
 	for (classes = slot->classes; classes; classes &= classes - 1) {
 		unsigned int c = __builtin_ctz(classes), shift = 12 + 9 * c;
@@ -258,7 +258,7 @@ void iok_iotlb_inv_did(struct iok_unit_hw *hw, unsigned int did, uint32_t pasid)
 {
 	unsigned int c;
 
-	iok_walk_cache_inv_did(&hw->wc, did);
+	iok_walk_cache_inv_did(hw->wc, did);
 	if (did >= hw->nr_dids)
 		return;
 	for (c = 0; c < IOTLB_NR_CLASSES; c++)
@@ -271,7 +271,7 @@ void iok_iotlb_inv_all(struct iok_unit_hw *hw)
 	size_t nsets = hw->capacity / IOTLB_WAYS;
 	unsigned int c, i;
 
-	iok_walk_cache_inv_all(&hw->wc);
+	iok_walk_cache_inv_all(hw->wc);
 	for (c = 0; c < IOTLB_NR_CLASSES; c++)
 		if (hw->cls[c].sets)
 			memset(hw->cls[c].sets, 0, nsets * sizeof(struct iotlb_set));
@@ -291,6 +291,8 @@ void iok_iotlb_free(struct iok_unit_hw *hw)
 		free(hw->cls[c].sets);
 		hw->cls[c].sets = NULL;
 	}
+	free(hw->wc);
+	hw->wc = NULL;
 }
 
 /* ---- public ------------------------------------------------------------ */

@@ -10,6 +10,9 @@
 #include "lib/iommu/iommu-private.h"
 #include "lib/iommu/xlate-run.h"
 
+/* Inlined into both iok_unit_translate() and the engine's run loop. */
+#define HOT static inline __attribute__((always_inline))
+
 /* The device a fault names: the function with that ID, if it is behind @u. */
 static struct iok_dev *requester(struct iok_iommu_unit *u, const struct iok_xlate_req *req)
 {
@@ -41,8 +44,6 @@ fault(struct iok_iommu_unit *u, const struct iok_xlate_req *req, enum iok_fault_
 	iok_unit_report_fault(u, &f);
 	return -EFAULT;
 }
-
-#define HOT static inline __attribute__((always_inline))
 
 static __attribute__((noinline, cold)) int
 walk_fault(struct iok_iommu_unit *u, const struct iok_xlate_req *req, int rc)
@@ -77,8 +78,8 @@ HOT int walk(struct iok_iommu_unit *u, struct iok_domain *d, unsigned int did,
 	unsigned int shift;
 	int rc;
 
-	rc = iok_walk_cache_walk(&hw->wc, hw->capacity != 0, hw->dids[did].space, did, d->pt,
-				 req->iova, req->access, &leaf);
+	rc = iok_walk_cache_walk(hw->capacity ? iok_walk_cache_get(&hw->wc) : NULL,
+				 hw->dids[did].space, did, d->pt, req->iova, req->access, &leaf);
 	if (rc)
 		return walk_fault(u, req, rc);
 	shift = (unsigned int)__builtin_ctzll(leaf.size);
@@ -90,9 +91,9 @@ HOT int walk(struct iok_iommu_unit *u, struct iok_domain *d, unsigned int did,
 }
 
 /*
- * An IOTLB hit. A write through an entry filled by reads walks the table
- * once more to set the dirty state, as hardware must; if the mapping is
- * gone by then, that walk faults and the entry is dropped.
+ * A write through an IOTLB entry filled by reads walks the table once more
+ * to set the dirty state, as hardware must; if the mapping is gone by
+ * then, that walk faults and the entry is dropped.
  */
 static __attribute__((noinline)) int
 dirty_walk(struct iok_iommu_unit *u, struct iok_domain *d, const struct iok_xlate_req *req,
@@ -109,6 +110,7 @@ dirty_walk(struct iok_iommu_unit *u, struct iok_domain *d, const struct iok_xlat
 	return 0;
 }
 
+/* An IOTLB hit: the entry's permission, and the dirty state a write needs. */
 HOT int hit(struct iok_iommu_unit *u, struct iok_domain *d,
 	    const struct iok_xlate_req *req, struct iotlb_hit *h, struct iok_xlate *out)
 {

@@ -16,6 +16,11 @@
  */
 #include "lib/iommu/iommu-private.h"
 
+struct iok_walk_cache *iok_walk_cache_alloc(struct iok_walk_cache **wcp)
+{
+	return *wcp = calloc(1, sizeof(**wcp));
+}
+
 /* The entries of @did (every ID for WC_ANY_DID) covering any of [@first, @last]. */
 void iok_walk_cache_drop(struct iok_walk_cache *wc, uint64_t space, unsigned int did,
 			 uint64_t first, uint64_t last)

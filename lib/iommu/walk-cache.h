@@ -3,8 +3,9 @@
  * A unit's paging-structure cache (walk-cache.c): the leaf tables of
  * recent walks of 4 KiB pages, one entry per 2 MiB of IOVA, so that the
  * walk of a neighbouring page reads one descriptor, as the walk caches of
- * VT-d and the SMMU do. Included by hw-private.h, which embeds it in every
- * unit's hardware state.
+ * VT-d and the SMMU do. Included by hw-private.h: every unit's hardware
+ * state points to one, allocated at the first walk and freed with the
+ * IOTLB's arrays.
  *
  * It drops entries on the invalidations that drop IOTLB entries (range,
  * domain ID, PASID, global) and when a domain ID is freed; an entry whose
@@ -43,22 +44,30 @@ static inline void iok_walk_cache_evict(struct iok_walk_cache *wc, unsigned int 
 	wc->used &= ~(1u << i);
 }
 
+struct iok_walk_cache *iok_walk_cache_alloc(struct iok_walk_cache **wcp);
+
+/* The unit's cache, allocated at its first use; NULL without memory. */
+static inline struct iok_walk_cache *iok_walk_cache_get(struct iok_walk_cache **wcp)
+{
+	return *wcp ? *wcp : iok_walk_cache_alloc(wcp);
+}
+
 /*
  * The hardware walk of @access at @iova through @pt for domain ID @did
- * (whose IOTLB set hash is @space), from the cache where it holds
- * (iok_pgtable_hw_walk()'s return). The cache is @on while the unit's
- * IOTLB caches anything: with capacity 0 every walk starts at the root.
+ * (whose IOTLB set hash is @space), from the cache @wc where it holds
+ * (iok_pgtable_hw_walk()'s return). @wc is NULL while the unit's IOTLB
+ * caches nothing (capacity 0): every walk then starts at the root.
  * Inline: it is on the way of every IOTLB miss.
  */
 static inline __attribute__((always_inline)) int
-iok_walk_cache_walk(struct iok_walk_cache *wc, bool on, uint64_t space, unsigned int did,
+iok_walk_cache_walk(struct iok_walk_cache *wc, uint64_t space, unsigned int did,
 		    struct iok_pgtable *pt, uint64_t iova, unsigned int access,
 		    struct iok_pt_leaf *leaf)
 {
 	unsigned int i = iok_walk_cache_slot(space, iova);
 	int rc;
 
-	if (!on)
+	if (!wc)
 		return iok_pgtable_hw_walk(pt, iova, access, leaf, NULL);
 	/* Another domain ID's entry is replaced, never used. */
 	if (wc->did[i] != did && (wc->used & (1u << i)))
@@ -88,7 +97,7 @@ static inline void iok_walk_cache_inv_range(struct iok_walk_cache *wc, uint64_t 
 {
 	unsigned int i;
 
-	if (!wc->used)
+	if (!wc || !wc->used)
 		return;
 	if ((first ^ last) >> 21 || last < first) {
 		iok_walk_cache_drop(wc, space, did, first, last);
@@ -103,13 +112,13 @@ static inline void iok_walk_cache_inv_range(struct iok_walk_cache *wc, uint64_t 
 
 static inline void iok_walk_cache_inv_did(struct iok_walk_cache *wc, unsigned int did)
 {
-	if (wc->used)
+	if (wc && wc->used)
 		iok_walk_cache_drop(wc, 0, did, 0, UINT64_MAX);
 }
 
 static inline void iok_walk_cache_inv_all(struct iok_walk_cache *wc)
 {
-	if (wc->used)
+	if (wc && wc->used)
 		iok_walk_cache_drop(wc, 0, WC_ANY_DID, 0, UINT64_MAX);
 }
 
