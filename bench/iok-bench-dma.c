@@ -21,7 +21,6 @@
  * it at IOK_DMA_FQ_TIMEOUT_NS when the device goes idle).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,10 +31,9 @@
 #include <iommukit/dma.h>
 
 #include "config.h"
-#include "bench/stats.h"
+#include "bench/harness.h"
 
 #define MAX_RUNS	BENCH_MAX_RUNS
-#define NOINLINE	__attribute__((noinline))
 #define DEPTH		64
 #define PAIRS		100000
 #define SZ_4K		0x1000ull
@@ -111,16 +109,11 @@ struct row {
 	uint64_t ring[DEPTH];	/* library: DMA addresses in flight */
 	uint64_t bring[DEPTH];	/* baseline: IOVA frames in flight */
 	struct base b;
-	struct samples t[NR_IMPLS];
-	double ratio[MAX_RUNS];
-	double ir[NR_IMPLS];
+	struct bench_pair p;	/* ir: instructions per pair */
 };
 
 struct opts {
-	bool json, callgrind;
-	int cg_row;
-	unsigned int runs;
-	uint64_t seed;
+	struct bench_opts b;	/* b.cg_child: which row */
 };
 
 static uint64_t rnd_state;
@@ -179,7 +172,7 @@ static int row_init(struct row *r, struct iok_ctx *ctx)
 		for (unsigned int p = 0; p < r->pages; p++)
 			*rx_leaf_alloc(r->b.root, (r->b.top + p) << 12) = r->paddr[i] + p * SZ_4K + 0x67;
 	}
-	r->ir[LIB] = r->ir[BASE] = -1;
+	r->p.ir[LIB] = r->p.ir[BASE] = -1;
 	return 0;
 }
 
@@ -278,8 +271,8 @@ static int setup(struct row *rows, struct iok_ctx *ctx, const struct opts *o)
 		r->pages = defs[i].pages;
 		r->strict = defs[i].strict;
 		/* The strict and lazy rows of a size run the same stream. */
-		rnd_state = o->seed * 1000003 + r->pages;
-		if (o->cg_row >= 0 && (unsigned int)o->cg_row != i)
+		rnd_state = o->b.seed * 1000003 + r->pages;
+		if (o->b.cg_child >= 0 && (unsigned int)o->b.cg_child != i)
 			continue;
 		rc = row_init(r, ctx);
 		if (rc)
@@ -294,7 +287,7 @@ static int measure(struct row *rows, const struct opts *o, double *sf_ratio)
 {
 	double sf[2][MAX_RUNS];
 
-	for (unsigned int run = 0; run < o->runs; run++) {
+	for (unsigned int run = 0; run < o->b.runs; run++) {
 		for (unsigned int k = 0; k < NR_ROWS; k++) {
 			struct row *r = &rows[(run + k) % NR_ROWS];
 			double t[NR_IMPLS];
@@ -307,16 +300,14 @@ static int measure(struct row *rows, const struct opts *o, double *sf_ratio)
 					return -EIO;
 				t[impl] = bench_now() - t0;
 			}
-			for (unsigned int m = 0; m < NR_IMPLS; m++)
-				r->t[m].v[r->t[m].n++] = t[m];
-			r->ratio[run] = t[LIB] / t[BASE];
+			bench_pair_add(&r->p, t[LIB], t[BASE]);
 		}
 		/* Strict over lazy, per size, within the run. */
 		for (unsigned int s = 0; s < 2; s++)
-			sf[s][run] = rows[2 * s].t[LIB].v[run] / rows[2 * s + 1].t[LIB].v[run];
+			sf[s][run] = rows[2 * s].p.t[LIB].v[run] / rows[2 * s + 1].p.t[LIB].v[run];
 	}
 	for (unsigned int s = 0; s < 2; s++)
-		sf_ratio[s] = bench_median(sf[s], o->runs);
+		sf_ratio[s] = bench_median(sf[s], o->b.runs);
 	for (unsigned int i = 0; i < NR_ROWS; i++)
 		if (row_verify(&rows[i]))
 			return -EIO;
@@ -325,126 +316,34 @@ static int measure(struct row *rows, const struct opts *o, double *sf_ratio)
 
 /* ---- callgrind ------------------------------------------------------------ */
 
-static double cg_find(const char *report, const char *fn)
+static void cg_got(void *arg, unsigned int i, const char *report)
 {
-	char pat[64];
-	const char *p;
-	double v = 0;
-
-	snprintf(pat, sizeof(pat), ":%s ", fn);
-	p = strstr(report, pat);
-	if (!p)
-		snprintf(pat, sizeof(pat), ":%s\n", fn), p = strstr(report, pat);
-	if (!p)
-		return -1;
-	while (p > report && p[-1] != '\n')
-		p--;
-	while (*p == ' ')
-		p++;
-	for (; (*p >= '0' && *p <= '9') || *p == ','; p++)
-		if (*p != ',')
-			v = v * 10 + (*p - '0');
-	return v;
-}
-
-static char *slurp(FILE *f)
-{
-	size_t len = 0, alloc = 65536;
-	char *buf = malloc(alloc);
-
-	if (!buf)
-		return NULL;
-	for (size_t k; (k = fread(buf + len, 1, alloc - len - 1, f)) > 0;) {
-		len += k;
-		if (len + 1 == alloc) {
-			char *nbuf = realloc(buf, alloc *= 2);
-
-			if (!nbuf) {
-				free(buf);
-				return NULL;
-			}
-			buf = nbuf;
-		}
-	}
-	buf[len] = 0;
-	return buf;
+	bench_cg_ir(report, cg_names, NR_IMPLS, PAIRS, ((struct row *)arg)[i].p.ir);
 }
 
 static int cg_measure(struct row *rows, const struct opts *o)
 {
-	char dir[] = "/tmp/iok-bench-dma-XXXXXX", cmd[1024], self[512];
-	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	int rc = 0;
-
-	if (len <= 0 || !mkdtemp(dir))
-		return -errno;
-	self[len] = 0;
-	for (unsigned int i = 0; i < NR_ROWS && !rc; i++) {
-		char *report;
-		FILE *f;
-
-		snprintf(cmd, sizeof(cmd),
-			 "valgrind --tool=callgrind --collect-atstart=no '--toggle-collect=cg_*' "
-			 "--callgrind-out-file=%s/cg.out -q '%s' --cg-row %u --seed %" PRIu64
-			 " && callgrind_annotate --inclusive=yes --threshold=100 %s/cg.out; "
-			 "rm -f %s/cg.out", dir, self, i, o->seed, dir, dir);
-		f = popen(cmd, "r");
-		if (!f) {
-			rc = -errno;
-			break;
-		}
-		report = slurp(f);
-		if (pclose(f) || !report) {
-			free(report);
-			rc = -EIO;
-			break;
-		}
-		for (unsigned int m = 0; m < NR_IMPLS; m++) {
-			double ir = cg_find(report, cg_names[m]);
-
-			if (ir >= 0)
-				rows[i].ir[m] = ir / PAIRS;
-		}
-		free(report);
-	}
-	rmdir(dir);
-	return rc;
+	return bench_callgrind(&(struct bench_cg){ .prog = "iok-bench-dma", .cg_opt = "cg-row",
+		.n = NR_ROWS, .seed = o->b.seed, .args = "", .got = cg_got, .arg = rows });
 }
 
 /* ---- report --------------------------------------------------------------- */
 
 struct fig {
-	double best, med, base_med, ratio, ratio_best;
+	struct bench_fig f;
 	double stale_max_unmaps, stale_mean_unmaps;
 	bool met;
 };
 
 static void fig_of(const struct row *r, struct fig *g)
 {
-	double per = 1e9 / PAIRS;
 	struct iok_dma_stats st;
 
-	g->best = bench_best(&r->t[LIB]) * per;
-	g->med = bench_median(r->t[LIB].v, r->t[LIB].n) * per;
-	g->base_med = bench_median(r->t[BASE].v, r->t[BASE].n) * per;
-	g->ratio = bench_median(r->ratio, r->t[LIB].n);
-	g->ratio_best = bench_best(&r->t[LIB]) / bench_best(&r->t[BASE]);
-	g->met = g->ratio <= 1.5;
+	bench_fig_of(&r->p, 1e9 / PAIRS, 1, &g->f);
+	g->met = g->f.ratio <= 1.5;
 	iok_dma_get_stats(r->dma, &st);
 	g->stale_max_unmaps = st.stale_max_unmaps;
 	g->stale_mean_unmaps = st.stale_count ? (double)st.stale_total_unmaps / st.stale_count : 0;
-}
-
-static void ir_text(const struct row *r, char out[3][16])
-{
-	strcpy(out[0], "-");
-	strcpy(out[1], "-");
-	strcpy(out[2], "-");
-	if (r->ir[LIB] >= 0 && r->ir[BASE] > 0) {
-		snprintf(out[0], 16, "%.0f", r->ir[LIB]);
-		snprintf(out[1], 16, "%.0f", r->ir[BASE]);
-		snprintf(out[2], 16, "%.2f", r->ir[LIB] / r->ir[BASE]);
-	}
 }
 
 static void print_human(const struct row *rows, const struct opts *o, const double *sf)
@@ -454,7 +353,7 @@ static void print_human(const struct row *rows, const struct opts *o, const doub
 	printf("iok-bench-dma %s: seed %" PRIu64 ", %u runs of %u map+unmap pairs per row, %u\n"
 	       "in flight; baseline = LIFO IOVA free list + bare radix table on the same stream;\n"
 	       "ratio = median of per-run ratios (ratio of bests); Ir = instructions per pair\n\n",
-	       IOK_VERSION, o->seed, o->runs, PAIRS, DEPTH);
+	       IOK_VERSION, o->b.seed, o->b.runs, PAIRS, DEPTH);
 	printf("%-14s %8s %8s %8s %13s %6s %6s %6s  %s\n", "row", "best ns", "med ns", "base ns",
 	       "ratio", "Ir", "baseIr", "Ir x", "target");
 	for (unsigned int i = 0; i < NR_ROWS; i++) {
@@ -462,11 +361,11 @@ static void print_human(const struct row *rows, const struct opts *o, const doub
 		struct fig g;
 
 		fig_of(&rows[i], &g);
-		ir_text(&rows[i], irs);
+		bench_ir_text(rows[i].p.ir, 0, irs);
 		all &= g.met;
-		snprintf(ratio, sizeof(ratio), "%.2f (%.2f)", g.ratio, g.ratio_best);
-		printf("%-14s %8.1f %8.1f %8.1f %13s %6s %6s %6s  %s\n", rows[i].name, g.best,
-		       g.med, g.base_med, ratio, irs[0], irs[1], irs[2], g.met ? "met" : "MISSED");
+		bench_ratio_text(ratio, sizeof(ratio), &g.f);
+		printf("%-14s %8.1f %8.1f %8.1f %13s %6s %6s %6s  %s\n", rows[i].name, g.f.best,
+		       g.f.med, g.f.base_med, ratio, irs[0], irs[1], irs[2], g.met ? "met" : "MISSED");
 	}
 	for (unsigned int s = 0; s < 2; s++) {
 		struct fig g;
@@ -477,7 +376,7 @@ static void print_human(const struct row *rows, const struct opts *o, const doub
 		       "%.0f unmaps on average, %.0f at most (%.1f / %.1f us at this rate; "
 		       "%.0f ms when idle)\n", s ? "16 pages" : "1 page", sf[s],
 		       sf[s] <= 1.2 ? "met" : "MISSED", g.stale_mean_unmaps, g.stale_max_unmaps,
-		       g.stale_mean_unmaps * g.med / 1000, g.stale_max_unmaps * g.med / 1000,
+		       g.stale_mean_unmaps * g.f.med / 1000, g.stale_max_unmaps * g.f.med / 1000,
 		       IOK_DMA_FQ_TIMEOUT_NS / 1e6);
 	}
 	printf("\ntarget: ratio <= 1.5 on every row; strict within 1.2x of the flush queue%s\n",
@@ -488,30 +387,25 @@ static void print_json(const struct row *rows, const struct opts *o, const doubl
 {
 	bool all = true;
 
-	printf("{\"bench\":\"iok-bench-dma\",\"version\":\"%s\",\"seed\":%" PRIu64 ",\"runs\":%u,"
-	       "\"pairs_per_run\":%u,\"in_flight\":%u,\"rows\":[", IOK_VERSION, o->seed, o->runs,
-	       PAIRS, DEPTH);
+	bench_json_head("iok-bench-dma", &o->b);
+	printf(",\"pairs_per_run\":%u,\"in_flight\":%u,\"rows\":[", PAIRS, DEPTH);
 	for (unsigned int i = 0; i < NR_ROWS; i++) {
 		const struct row *r = &rows[i];
 		struct fig g;
 
 		fig_of(r, &g);
 		all &= g.met;
-		printf("%s{\"row\":\"%s\",\"pages\":%u,\"mode\":\"%s\",\"ns_per_pair\":{\"best\":%.3f,"
-		       "\"median\":%.3f},\"baseline_ns_per_pair\":{\"median\":%.3f},"
-		       "\"ratio\":{\"median\":%.3f,\"best\":%.3f},", i ? "," : "", r->name, r->pages,
-		       r->strict ? "strict" : "flush_queue", g.best, g.med, g.base_med, g.ratio,
-		       g.ratio_best);
-		if (r->ir[LIB] >= 0 && r->ir[BASE] > 0)
-			printf("\"ir_per_pair\":%.1f,\"baseline_ir_per_pair\":%.1f,\"ir_ratio\":%.3f,",
-			       r->ir[LIB], r->ir[BASE], r->ir[LIB] / r->ir[BASE]);
-		else
-			printf("\"ir_per_pair\":null,\"baseline_ir_per_pair\":null,\"ir_ratio\":null,");
+		printf("%s{\"row\":\"%s\",\"pages\":%u,\"mode\":\"%s\",", i ? "," : "", r->name,
+		       r->pages, r->strict ? "strict" : "flush_queue");
+		bench_json_fig("pair", &g.f);
+		printf(",");
+		bench_json_ir("pair", 1, r->p.ir);
+		printf(",");
 		if (!r->strict)
 			printf("\"stale_unmaps\":{\"mean\":%.1f,\"max\":%.0f},\"stale_ns\":{\"mean\":%.1f,"
 			       "\"max\":%.1f,\"idle_bound\":%llu},", g.stale_mean_unmaps,
-			       g.stale_max_unmaps, g.stale_mean_unmaps * g.med,
-			       g.stale_max_unmaps * g.med, (unsigned long long)IOK_DMA_FQ_TIMEOUT_NS);
+			       g.stale_max_unmaps, g.stale_mean_unmaps * g.f.med,
+			       g.stale_max_unmaps * g.f.med, (unsigned long long)IOK_DMA_FQ_TIMEOUT_NS);
 		printf("\"target_met\":%s}", g.met ? "true" : "false");
 	}
 	all &= sf[0] <= 1.2 && sf[1] <= 1.2;
@@ -521,85 +415,37 @@ static void print_json(const struct row *rows, const struct opts *o, const doubl
 
 /* ---- options -------------------------------------------------------------- */
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"Usage: iok-bench-dma [--json] [--callgrind] [--runs N] [--seed N]\n"
-		"Time dma_map_single + dma_unmap_single pairs, strict and flush queue.\n"
-		"  --json         one JSON object instead of the table\n"
-		"  --callgrind    also count instructions per pair under valgrind's callgrind\n"
-		"  --runs N       runs per row (default 11)\n"
-		"  --seed N       operation-stream seed (default 1)\n");
-}
-
-static int parse_opts(struct opts *o, int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "callgrind", no_argument, NULL, 'c' },
-		{ "runs", required_argument, NULL, 'r' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "cg-row", required_argument, NULL, 'w' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	int c;
-
-	*o = (struct opts){ .runs = 11, .seed = 1, .cg_row = -1 };
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			o->json = true;
-			break;
-		case 'c':
-			o->callgrind = true;
-			break;
-		case 'r':
-			o->runs = strtoul(optarg, NULL, 10);
-			if (!o->runs || o->runs > MAX_RUNS)
-				return -EINVAL;
-			break;
-		case 's':
-			o->seed = strtoull(optarg, NULL, 0);
-			break;
-		case 'w':
-			o->cg_row = strtol(optarg, NULL, 10);
-			if (o->cg_row < 0 || o->cg_row >= NR_ROWS)
-				return -EINVAL;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		default:
-			return -EINVAL;
-		}
-	}
-	return optind == argc ? 0 : -EINVAL;
-}
+static const char usage[] =
+	"Usage: iok-bench-dma [--json] [--callgrind] [--runs N] [--seed N]\n"
+	"Time dma_map_single + dma_unmap_single pairs, strict and flush queue.\n"
+	"  --json         one JSON object instead of the table\n"
+	"  --callgrind    also count instructions per pair under valgrind's callgrind\n"
+	"  --runs N       runs per row (default 11)\n"
+	"  --seed N       operation-stream seed (default 1)\n";
 
 int main(int argc, char **argv)
 {
+	static const struct bench_cli cli = { .usage = usage, .runs = 11,
+		.cg_opt = "cg-row", .cg_max = NR_ROWS };
 	static struct row rows[NR_ROWS];
 	struct iok_ctx *ctx = NULL;
 	double sf[2] = { 0, 0 };
 	struct opts o;
 	int rc;
 
-	if (parse_opts(&o, argc, argv)) {
-		usage(stderr);
+	if (bench_parse(&cli, &o.b, argc, argv))
 		return 2;
-	}
 	rc = iok_new(&ctx);
 	if (!rc)
 		rc = setup(rows, ctx, &o);
-	if (!rc && o.cg_row >= 0)
-		rc = cg_fns[LIB](&rows[o.cg_row]) || cg_fns[BASE](&rows[o.cg_row]) ? -EIO : 0;
+	if (!rc && o.b.cg_child >= 0)
+		rc = cg_fns[LIB](&rows[o.b.cg_child]) || cg_fns[BASE](&rows[o.b.cg_child]) ? -EIO : 0;
 	else if (!rc)
 		rc = measure(rows, &o, sf);
-	if (!rc && o.cg_row < 0 && o.callgrind && cg_measure(rows, &o))
-		fprintf(stderr, "iok-bench-dma: callgrind failed; is valgrind installed?\n");
-	if (!rc && o.cg_row < 0) {
-		if (o.json)
+	if (!rc && o.b.cg_child < 0 && o.b.callgrind)
+		cg_measure(rows, &o);
+	if (!rc && o.b.cg_child < 0) {
+		if (o.b.json)
 			print_json(rows, &o, sf);
 		else
 			print_human(rows, &o, sf);

@@ -22,7 +22,6 @@
  * --callgrind adds instruction counts from valgrind --tool=callgrind.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +31,7 @@
 #include <iommukit/iommukit.h>
 
 #include "config.h"
-#include "bench/stats.h"
+#include "bench/harness.h"
 #include "lib/iommu/iommu-private.h"
 
 #define MAX_RUNS	BENCH_MAX_RUNS
@@ -40,7 +39,6 @@
 #define SZ_2M		0x200000ull
 #define SZ_1G		0x40000000ull
 #define RW		(IOK_PROT_READ | IOK_PROT_WRITE)
-#define NOINLINE	__attribute__((noinline))
 
 #define WSET		512	/* cached pages per page size */
 #define LOOKUPS		262144	/* lookups per timed sample */
@@ -114,18 +112,12 @@ struct work {
 	uint64_t *iova;		/* the stream */
 	size_t n;		/* operations per sample */
 	struct dm dm;
-	struct samples t[NR_IMPLS];
-	double ratio[MAX_RUNS];
-	double ir[NR_IMPLS];	/* instructions per op, -1 unknown */
+	struct bench_pair p;	/* ir: instructions per op */
 	uint64_t sum[NR_IMPLS];
 };
 
 struct opts {
-	bool json;
-	bool callgrind;
-	int cg_work;
-	unsigned int runs;
-	uint64_t seed;
+	struct bench_opts b;	/* b.cg_child: which workload */
 };
 
 static uint64_t rnd_state;
@@ -285,9 +277,7 @@ static int measure_one(struct work *w, unsigned int run)
 	}
 	if (w->kind != K_INV && w->sum[LIB] != w->sum[BASE])
 		return -1;
-	for (unsigned int impl = 0; impl < NR_IMPLS; impl++)
-		w->t[impl].v[w->t[impl].n++] = t[impl];
-	w->ratio[run] = t[LIB] / t[BASE];
+	bench_pair_add(&w->p, t[LIB], t[BASE]);
 	return 0;
 }
 
@@ -421,7 +411,7 @@ static int work_init(struct work *w, unsigned int i, struct iok_iommu_unit *u,
 	w->rid = dm->rid;
 	w->did = dm->did;
 	w->base = dm->base[c];
-	w->ir[LIB] = w->ir[BASE] = -1;
+	w->p.ir[LIB] = w->p.ir[BASE] = -1;
 	w->n = w->kind == K_INV ? WSET : LOOKUPS;
 	w->iova = xcalloc(w->n, sizeof(*w->iova));
 	for (size_t k = 0; k < w->n; k++) {
@@ -446,7 +436,7 @@ static int setup(struct env *e, struct work *works, const struct opts *o)
 	struct dom doms[4] = {};
 	int rc;
 
-	rnd_state = o->seed;
+	rnd_state = o->b.seed;
 	rc = env_init(e, doms, &u);
 	if (rc)
 		return rc;
@@ -470,7 +460,7 @@ static int setup(struct env *e, struct work *works, const struct opts *o)
 
 static int measure(struct work *works, const struct opts *o)
 {
-	for (unsigned int r = 0; r < o->runs; r++)
+	for (unsigned int r = 0; r < o->b.runs; r++)
 		for (unsigned int k = 0; k < NR_WORK; k++)
 			if (measure_one(&works[(r + k) % NR_WORK], r))
 				return -EIO;
@@ -499,108 +489,37 @@ static NOINLINE int cg_base(struct work *w)
 
 static int callgrind_child(struct work *works, const struct opts *o)
 {
-	struct work *w = &works[o->cg_work];
+	struct work *w = &works[o->b.cg_child];
 
 	return cg_lib(w) || cg_base(w) ? 1 : 0;
 }
 
-static double cg_find(const char *report, const char *fn)
+static void cg_got(void *arg, unsigned int i, const char *report)
 {
-	char pat[64];
-	const char *p;
-	double v = 0;
+	static const char *const names[NR_IMPLS] = { "cg_lib", "cg_base" };
+	struct work *w = (struct work *)arg + i;
 
-	snprintf(pat, sizeof(pat), ":%s ", fn);
-	p = strstr(report, pat);
-	if (!p)
-		snprintf(pat, sizeof(pat), ":%s\n", fn), p = strstr(report, pat);
-	if (!p)
-		return -1;
-	while (p > report && p[-1] != '\n')
-		p--;
-	while (*p == ' ')
-		p++;
-	for (; (*p >= '0' && *p <= '9') || *p == ','; p++)
-		if (*p != ',')
-			v = v * 10 + (*p - '0');
-	return v;
-}
-
-static char *slurp(FILE *f)
-{
-	size_t len = 0, alloc = 65536;
-	char *buf = malloc(alloc);
-
-	if (!buf)
-		return NULL;
-	for (size_t n; (n = fread(buf + len, 1, alloc - len - 1, f)) > 0;) {
-		len += n;
-		if (len + 1 == alloc) {
-			char *nbuf = realloc(buf, alloc *= 2);
-
-			if (!nbuf) {
-				free(buf);
-				return NULL;
-			}
-			buf = nbuf;
-		}
-	}
-	buf[len] = 0;
-	return buf;
+	bench_cg_ir(report, names, NR_IMPLS, w->n, w->p.ir);
 }
 
 static int cg_measure(struct work *works, const struct opts *o)
 {
-	char dir[] = "/tmp/iok-bench-iotlb-XXXXXX", cmd[1024], self[512];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	int rc = 0;
-
-	if (n <= 0 || !mkdtemp(dir))
-		return -errno;
-	self[n] = 0;
-	for (unsigned int i = 0; i < NR_WORK && !rc; i++) {
-		struct work *w = &works[i];
-		char *report;
-		FILE *f;
-
-		snprintf(cmd, sizeof(cmd),
-			 "valgrind --tool=callgrind --collect-atstart=no '--toggle-collect=cg_*' "
-			 "--callgrind-out-file=%s/cg.out -q '%s' --cg-work %u --seed %" PRIu64
-			 " && callgrind_annotate --inclusive=yes --threshold=100 %s/cg.out;"
-			 " rm -f %s/cg.out", dir, self, i, o->seed, dir, dir);
-		f = popen(cmd, "r");
-		if (!f) {
-			rc = -errno;
-			break;
-		}
-		report = slurp(f);
-		if (pclose(f) || !report) {
-			free(report);
-			rc = -EIO;
-			break;
-		}
-		w->ir[LIB] = cg_find(report, "cg_lib");
-		w->ir[BASE] = cg_find(report, "cg_base");
-		if (w->ir[LIB] >= 0)
-			w->ir[LIB] /= w->n;
-		if (w->ir[BASE] >= 0)
-			w->ir[BASE] /= w->n;
-		free(report);
-	}
-	rmdir(dir);
-	return rc;
+	return bench_callgrind(&(struct bench_cg){ .prog = "iok-bench-iotlb",
+		.cg_opt = "cg-work", .n = NR_WORK, .seed = o->b.seed, .args = "",
+		.got = cg_got, .arg = works });
 }
 
 /* ---- report ------------------------------------------------------------ */
 
-static double ns_op(const struct work *w, double sec)
+/* Operations of one sample. */
+static double ops_per_sample(const struct work *w)
 {
-	return sec * 1e9 / ((double)w->n * (w->kind == K_INV ? INV_CYCLES : 1));
+	return (double)w->n * (w->kind == K_INV ? INV_CYCLES : 1);
 }
 
 struct row {
 	const struct work *w;
-	double lib_best, lib_med, base_med, ratio, ratio_best;
+	struct bench_fig f;
 	bool target, met;
 };
 
@@ -608,18 +527,13 @@ static unsigned int rows(const struct work *works, struct row *out)
 {
 	for (unsigned int i = 0; i < NR_WORK; i++) {
 		const struct work *w = &works[i];
-		const struct samples *l = &w->t[LIB], *b = &w->t[BASE];
 		struct row *r = &out[i];
 
 		r->w = w;
-		r->lib_best = ns_op(w, bench_best(l));
-		r->lib_med = ns_op(w, bench_median(l->v, l->n));
-		r->base_med = ns_op(w, bench_median(b->v, b->n));
-		r->ratio = bench_median(w->ratio, l->n);
-		r->ratio_best = bench_best(b) > 0 ? bench_best(l) / bench_best(b) : 0;
+		bench_fig_of(&w->p, 1e9, ops_per_sample(w), &r->f);
 		/* The targets: the hit rows of single-size domains. */
 		r->target = w->kind == K_HIT && !strstr(w->name, "mixed");
-		r->met = !r->target || r->ratio <= 1.5;
+		r->met = !r->target || r->f.ratio <= 1.5;
 	}
 	return NR_WORK;
 }
@@ -628,10 +542,10 @@ static unsigned int rows(const struct work *works, struct row *out)
 static double ratio_2m_4k(const struct work *works, unsigned int a, unsigned int b)
 {
 	double v[MAX_RUNS];
-	unsigned int n = works[a].t[LIB].n;
+	unsigned int n = works[a].p.t[LIB].n;
 
 	for (unsigned int r = 0; r < n; r++)
-		v[r] = works[a].t[LIB].v[r] / works[b].t[LIB].v[r];
+		v[r] = works[a].p.t[LIB].v[r] / works[b].p.t[LIB].v[r];
 	return bench_median(v, n);
 }
 
@@ -642,15 +556,15 @@ static double ratio_2m_4k(const struct work *works, unsigned int a, unsigned int
  */
 static bool no_slower(const struct work *works, unsigned int a, unsigned int b)
 {
-	if (works[a].ir[LIB] >= 0 && works[b].ir[LIB] >= 0)
-		return works[a].ir[LIB] <= works[b].ir[LIB];
+	if (works[a].p.ir[LIB] >= 0 && works[b].p.ir[LIB] >= 0)
+		return works[a].p.ir[LIB] <= works[b].p.ir[LIB];
 	return ratio_2m_4k(works, a, b) <= 1.05;
 }
 
 static double ir_ratio(const struct work *works, unsigned int a, unsigned int b)
 {
-	return works[a].ir[LIB] >= 0 && works[b].ir[LIB] > 0 ?
-	       works[a].ir[LIB] / works[b].ir[LIB] : -1;
+	return works[a].p.ir[LIB] >= 0 && works[b].p.ir[LIB] > 0 ?
+	       works[a].p.ir[LIB] / works[b].p.ir[LIB] : -1;
 }
 
 static void print_human(const struct work *works, const struct opts *o)
@@ -661,22 +575,17 @@ static void print_human(const struct work *works, const struct opts *o)
 	printf("iok-bench-iotlb %s: seed %" PRIu64 ", %u runs, IOTLB of %u entries per page\n"
 	       "size (2-way) against a direct-mapped array, interleaved on the same stream;\n"
 	       "ratio = median of per-run ratios (ratio of bests); Ir = instructions per op\n\n",
-	       IOK_VERSION, o->seed, o->runs, works[0].u->hw.capacity);
+	       IOK_VERSION, o->b.seed, o->b.runs, works[0].u->hw.capacity);
 	printf("%-13s %9s %9s %9s %13s %7s %7s %6s  %s\n", "op", "best ns", "med ns",
 	       "base ns", "ratio", "Ir", "base Ir", "Ir x", "target");
 	for (unsigned int i = 0; i < n; i++) {
 		const struct row *r = &rs[i];
-		const double *ir = r->w->ir;
-		char irs[3][16] = { "-", "-", "-" }, ratio[24];
+		char irs[3][16], ratio[24];
 
-		if (ir[LIB] >= 0 && ir[BASE] > 0) {
-			snprintf(irs[0], sizeof(irs[0]), "%.1f", ir[LIB]);
-			snprintf(irs[1], sizeof(irs[1]), "%.1f", ir[BASE]);
-			snprintf(irs[2], sizeof(irs[2]), "%.2f", ir[LIB] / ir[BASE]);
-		}
-		snprintf(ratio, sizeof(ratio), "%.2f (%.2f)", r->ratio, r->ratio_best);
-		printf("%-13s %9.2f %9.2f %9.2f %13s %7s %7s %6s  %s\n", r->w->name, r->lib_best,
-		       r->lib_med, r->base_med, ratio, irs[0], irs[1], irs[2],
+		bench_ir_text(r->w->p.ir, 1, irs);
+		bench_ratio_text(ratio, sizeof(ratio), &r->f);
+		printf("%-13s %9.2f %9.2f %9.2f %13s %7s %7s %6s  %s\n", r->w->name, r->f.best,
+		       r->f.med, r->f.base_med, ratio, irs[0], irs[1], irs[2],
 		       !r->target ? "-" : r->met ? "met" : "MISSED");
 	}
 	printf("\n2 MiB hit / 4 KiB hit: time %.2f, Ir %.2f (single-size domains); time %.2f,\n"
@@ -685,7 +594,7 @@ static void print_human(const struct work *works, const struct opts *o)
 	       no_slower(works, 1, 0) && no_slower(works, 4, 3) ? "met" : "MISSED");
 	printf("\nstreams:");
 	for (unsigned int i = 0; i < NR_WORK; i++)
-		printf("%s %s: %s", i ? ";" : "", works[i].name, works[i].label);
+		bench_print_item(i, works[i].name, works[i].label);
 	printf(".\ntarget: hits within 1.5x of the direct-mapped array (single-size domains),\n"
 	       "2 MiB hits no slower than 4 KiB hits (by Ir when counted, else by time).\n");
 }
@@ -705,24 +614,17 @@ static void print_json(const struct work *works, const struct opts *o)
 	unsigned int n = rows(works, rs);
 	bool all = no_slower(works, 1, 0) && no_slower(works, 4, 3);
 
-	printf("{\"bench\":\"iok-bench-iotlb\",\"version\":\"%s\",\"seed\":%" PRIu64
-	       ",\"runs\":%u,\"capacity_per_size\":%u,\"ways\":%u,\"rows\":[", IOK_VERSION,
-	       o->seed, o->runs, works[0].u->hw.capacity, IOTLB_WAYS);
+	bench_json_head("iok-bench-iotlb", &o->b);
+	printf(",\"capacity_per_size\":%u,\"ways\":%u,\"rows\":[", works[0].u->hw.capacity,
+	       IOTLB_WAYS);
 	for (unsigned int i = 0; i < n; i++) {
 		const struct row *r = &rs[i];
-		const double *ir = r->w->ir;
 
 		all &= r->met;
-		printf("%s{\"op\":\"%s\",\"ops\":%zu,\"ns_per_op\":{\"best\":%.3f,\"median\":%.3f},"
-		       "\"baseline_ns_per_op\":{\"median\":%.3f},"
-		       "\"ratio\":{\"median\":%.3f,\"best\":%.3f}",
-		       i ? "," : "", r->w->name, r->w->n, r->lib_best, r->lib_med, r->base_med,
-		       r->ratio, r->ratio_best);
-		if (ir[LIB] >= 0 && ir[BASE] > 0)
-			printf(",\"ir_per_op\":%.2f,\"baseline_ir_per_op\":%.2f,\"ir_ratio\":%.3f",
-			       ir[LIB], ir[BASE], ir[LIB] / ir[BASE]);
-		else
-			printf(",\"ir_per_op\":null,\"baseline_ir_per_op\":null,\"ir_ratio\":null");
+		printf("%s{\"op\":\"%s\",\"ops\":%zu,", i ? "," : "", r->w->name, r->w->n);
+		bench_json_fig("op", &r->f);
+		printf(",");
+		bench_json_ir("op", 2, r->w->p.ir);
 		printf(",\"target\":%s,\"target_met\":%s}", r->target ? "true" : "false",
 		       r->met ? "true" : "false");
 	}
@@ -735,89 +637,41 @@ static void print_json(const struct work *works, const struct opts *o)
 
 /* ---- options ----------------------------------------------------------- */
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"Usage: iok-bench-iotlb [--json] [--callgrind] [--runs N] [--seed N]\n"
-		"Time IOTLB hits, misses and invalidations against a direct-mapped array.\n"
-		"  --json         one JSON object instead of the table\n"
-		"  --callgrind    also count instructions per op under valgrind's callgrind\n"
-		"  --runs N       runs per figure (default 21)\n"
-		"  --seed N       operation-stream seed (default 1)\n");
-}
-
-static int parse_opts(struct opts *o, int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "callgrind", no_argument, NULL, 'c' },
-		{ "runs", required_argument, NULL, 'r' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "cg-work", required_argument, NULL, 'w' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	int c;
-
-	*o = (struct opts){ .runs = 21, .seed = 1, .cg_work = -1 };
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			o->json = true;
-			break;
-		case 'c':
-			o->callgrind = true;
-			break;
-		case 'r':
-			o->runs = strtoul(optarg, NULL, 10);
-			if (!o->runs || o->runs > MAX_RUNS)
-				return -EINVAL;
-			break;
-		case 's':
-			o->seed = strtoull(optarg, NULL, 0);
-			break;
-		case 'w':
-			o->cg_work = strtol(optarg, NULL, 10);
-			if (o->cg_work < 0 || o->cg_work >= NR_WORK)
-				return -EINVAL;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		default:
-			return -EINVAL;
-		}
-	}
-	return optind == argc ? 0 : -EINVAL;
-}
+static const char usage[] =
+	"Usage: iok-bench-iotlb [--json] [--callgrind] [--runs N] [--seed N]\n"
+	"Time IOTLB hits, misses and invalidations against a direct-mapped array.\n"
+	"  --json         one JSON object instead of the table\n"
+	"  --callgrind    also count instructions per op under valgrind's callgrind\n"
+	"  --runs N       runs per figure (default 21)\n"
+	"  --seed N       operation-stream seed (default 1)\n";
 
 int main(int argc, char **argv)
 {
+	static const struct bench_cli cli = { .usage = usage, .runs = 21,
+		.cg_opt = "cg-work", .cg_max = NR_WORK };
 	struct work works[NR_WORK] = {};
 	struct env e = {};
 	struct opts o;
 	int rc;
 
-	if (parse_opts(&o, argc, argv)) {
-		usage(stderr);
+	if (bench_parse(&cli, &o.b, argc, argv))
 		return 2;
-	}
 	rc = setup(&e, works, &o);
-	if (!rc && o.cg_work >= 0)
+	if (!rc && o.b.cg_child >= 0)
 		rc = callgrind_child(works, &o) ? -EIO : 0;
 	else if (!rc)
 		rc = measure(works, &o);
-	if (!rc && o.cg_work < 0 && o.callgrind && cg_measure(works, &o))
-		fprintf(stderr, "iok-bench-iotlb: callgrind failed; is valgrind installed?\n");
-	if (!rc && o.cg_work < 0) {
-		if (o.json)
+	if (!rc && o.b.cg_child < 0 && o.b.callgrind)
+		cg_measure(works, &o);
+	if (!rc && o.b.cg_child < 0) {
+		if (o.b.json)
 			print_json(works, &o);
 		else
 			print_human(works, &o);
 	}
 	if (rc)
-		fprintf(stderr, "iok-bench-iotlb: %s\n", rc == -EIO ?
-			"the library and the baseline disagree, or a call failed" : strerror(-rc));
+		bench_print_error("iok-bench-iotlb", rc,
+				  "the library and the baseline disagree, or a call failed");
 	for (unsigned int i = 0; i < NR_WORK; i++) {
 		free(works[i].iova);
 		free(works[i].dm.e);

@@ -21,7 +21,6 @@
  * overwrites, keeps entry counts and frees tables that empty.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,14 +31,12 @@
 #include <iommukit/pgtable.h>
 
 #include "config.h"
-#include "bench/stats.h"
+#include "bench/harness.h"
 
-#define MAX_RUNS BENCH_MAX_RUNS
 #define SZ_4K		0x1000ull
 #define SZ_2M		0x200000ull
 #define SZ_1G		0x40000000ull
 #define RW		(IOK_PROT_READ | IOK_PROT_WRITE)
-#define NOINLINE	__attribute__((noinline))
 
 /* ---- the baseline: a bare four-level radix table ------------------------ */
 
@@ -158,18 +155,12 @@ struct work {
 	uint64_t *lookups;	/* OP_LOOKUP: the IOVAs */
 	struct iok_pgtable *pt;
 	struct radix rx;
-	struct samples t[NR_OPS][NR_IMPLS];
-	double ratio[NR_OPS][MAX_RUNS];
-	double ir[NR_OPS][NR_IMPLS];	/* instructions per page, -1 unknown */
+	struct bench_pair p[NR_OPS];	/* ir: instructions per page */
 	uint64_t sum[NR_IMPLS];	/* of lookups, to compare */
 };
 
 struct opts {
-	bool json;
-	bool callgrind;
-	int cg_work;		/* the valgrind child: which workload, else -1 */
-	unsigned int runs;
-	uint64_t seed;
+	struct bench_opts b;	/* b.cg_child: which workload */
 	enum iok_pgtable_fmt fmt;
 };
 
@@ -217,7 +208,7 @@ static int work_init(struct work *w, const struct opts *o, uint64_t pgsize,
 		return rc;
 	w->rx.root = rx_alloc();
 	for (unsigned int op = 0; op < NR_OPS; op++)
-		w->ir[op][LIB] = w->ir[op][BASE] = -1;
+		w->p[op].ir[LIB] = w->p[op].ir[BASE] = -1;
 	return 0;
 }
 
@@ -378,34 +369,23 @@ static int measure_mapping(struct work *w, unsigned int run)
 		if (cycle(w, impl, &t[OP_MAP][impl], &t[OP_UNMAP][impl]))
 			return -1;
 	}
-	for (unsigned int op = OP_MAP; op <= OP_UNMAP; op++) {
-		for (unsigned int impl = 0; impl < NR_IMPLS; impl++) {
-			struct samples *s = &w->t[op][impl];
-
-			s->v[s->n++] = t[op][impl];
-		}
-		w->ratio[op][run] = t[op][LIB] / t[op][BASE];
-	}
+	for (unsigned int op = OP_MAP; op <= OP_UNMAP; op++)
+		bench_pair_add(&w->p[op], t[op][LIB], t[op][BASE]);
 	return 0;
+}
+
+static int lookup_one(void *arg, unsigned int impl)
+{
+	return run_fns[OP_LOOKUP][impl](arg);
 }
 
 static int measure_lookup(struct work *w, unsigned int run)
 {
 	double t[NR_IMPLS];
 
-	for (unsigned int k = 0; k < NR_IMPLS; k++) {
-		enum impl impl = (run + k) % NR_IMPLS;
-		double t0 = bench_now();
-
-		if (run_fns[OP_LOOKUP][impl](w))
-			return -1;
-		t[impl] = bench_now() - t0;
-	}
-	if (w->sum[LIB] != w->sum[BASE])
+	if (bench_interleave(NR_IMPLS, run, lookup_one, w, t) || w->sum[LIB] != w->sum[BASE])
 		return -1;
-	for (unsigned int impl = 0; impl < NR_IMPLS; impl++)
-		w->t[OP_LOOKUP][impl].v[w->t[OP_LOOKUP][impl].n++] = t[impl];
-	w->ratio[OP_LOOKUP][run] = t[LIB] / t[BASE];
+	bench_pair_add(&w->p[OP_LOOKUP], t[LIB], t[BASE]);
 	return 0;
 }
 
@@ -427,7 +407,7 @@ static int setup(struct work *works, const struct opts *o)
 	};
 	int rc;
 
-	rnd_state = o->seed;
+	rnd_state = o->b.seed;
 	for (unsigned int i = 0; i < NR_WORK; i++) {
 		struct work *w = &works[i];
 
@@ -457,7 +437,7 @@ static int setup(struct work *works, const struct opts *o)
 
 static int measure(struct work *works, const struct opts *o)
 {
-	for (unsigned int r = 0; r < o->runs; r++) {
+	for (unsigned int r = 0; r < o->b.runs; r++) {
 		for (unsigned int k = 0; k < NR_WORK; k++) {
 			struct work *w = &works[(r + k) % NR_WORK];
 			int rc = w->lookups ? measure_lookup(w, r) : measure_mapping(w, r);
@@ -474,9 +454,9 @@ static int measure(struct work *works, const struct opts *o)
 /* The child under valgrind: one workload, each op once, after a warm-up. */
 static int callgrind_child(struct work *works, const struct opts *o)
 {
-	struct work *w = &works[o->cg_work];
+	struct work *w = &works[o->b.cg_child];
 
-	if (o->cg_work == W_LOOKUP)
+	if (o->b.cg_child == W_LOOKUP)
 		return cg_fns[OP_LOOKUP][LIB](w) || cg_fns[OP_LOOKUP][BASE](w) ? 1 : 0;
 	for (unsigned int impl = 0; impl < NR_IMPLS; impl++)
 		if (cg_fns[OP_MAP][impl](w) || cg_fns[OP_UNMAP][impl](w))
@@ -484,53 +464,12 @@ static int callgrind_child(struct work *works, const struct opts *o)
 	return 0;
 }
 
-/* Inclusive instructions of @fn in callgrind_annotate's report, or -1. */
-static double cg_find(const char *report, const char *fn)
+static void cg_got(void *arg, unsigned int i, const char *report)
 {
-	char pat[64];
-	const char *p;
+	struct work *w = (struct work *)arg + i;
 
-	snprintf(pat, sizeof(pat), ":%s ", fn);
-	p = strstr(report, pat);
-	if (!p)
-		snprintf(pat, sizeof(pat), ":%s\n", fn), p = strstr(report, pat);
-	if (!p)
-		return -1;
-	while (p > report && p[-1] != '\n')
-		p--;
-	while (*p == ' ')
-		p++;
-	{
-		double v = 0;
-
-		for (; (*p >= '0' && *p <= '9') || *p == ','; p++)
-			if (*p != ',')
-				v = v * 10 + (*p - '0');
-		return v;
-	}
-}
-
-static char *slurp(FILE *f)
-{
-	size_t len = 0, alloc = 65536;
-	char *buf = malloc(alloc);
-
-	if (!buf)
-		return NULL;
-	for (size_t n; (n = fread(buf + len, 1, alloc - len - 1, f)) > 0;) {
-		len += n;
-		if (len + 1 == alloc) {
-			char *nbuf = realloc(buf, alloc *= 2);
-
-			if (!nbuf) {
-				free(buf);
-				return NULL;
-			}
-			buf = nbuf;
-		}
-	}
-	buf[len] = 0;
-	return buf;
+	for (unsigned int op = 0; op < NR_OPS; op++)
+		bench_cg_ir(report, cg_names[op], NR_IMPLS, w->pages, w->p[op].ir);
 }
 
 static const char *fmt_arg(enum iok_pgtable_fmt fmt)
@@ -541,62 +480,28 @@ static const char *fmt_arg(enum iok_pgtable_fmt fmt)
 /* Run each workload under callgrind and read each timed function's count. */
 static int cg_measure(struct work *works, const struct opts *o)
 {
-	char dir[] = "/tmp/iok-bench-pgtable-XXXXXX", cmd[1024], self[512];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	int rc = 0;
+	char args[32];
 
-	if (n <= 0 || !mkdtemp(dir))
-		return -errno;
-	self[n] = 0;
-	for (unsigned int i = 0; i < NR_WORK && !rc; i++) {
-		struct work *w = &works[i];
-		char *report;
-		FILE *f;
-
-		snprintf(cmd, sizeof(cmd),
-			 "valgrind --tool=callgrind --collect-atstart=no '--toggle-collect=cg_*' "
-			 "--callgrind-out-file=%s/cg.out -q '%s' --cg-work %u --seed %" PRIu64
-			 " --format %s && callgrind_annotate --inclusive=yes --threshold=100 "
-			 "%s/cg.out; rm -f %s/cg.out", dir, self, i, o->seed, fmt_arg(o->fmt),
-			 dir, dir);
-		f = popen(cmd, "r");
-		if (!f) {
-			rc = -errno;
-			break;
-		}
-		report = slurp(f);
-		if (pclose(f) || !report) {
-			free(report);
-			rc = -EIO;
-			break;
-		}
-		for (unsigned int op = 0; op < NR_OPS; op++)
-			for (unsigned int impl = 0; impl < NR_IMPLS; impl++) {
-				double ir = cg_find(report, cg_names[op][impl]);
-
-				if (ir >= 0)
-					w->ir[op][impl] = ir / w->pages;
-			}
-		free(report);
-	}
-	rmdir(dir);
-	return rc;
+	snprintf(args, sizeof(args), " --format %s", fmt_arg(o->fmt));
+	return bench_callgrind(&(struct bench_cg){ .prog = "iok-bench-pgtable",
+		.cg_opt = "cg-work", .n = NR_WORK, .seed = o->b.seed, .args = args,
+		.got = cg_got, .arg = works });
 }
 
 /* ---- report ------------------------------------------------------------ */
 
 static const char *const op_names[NR_OPS] = { "map", "unmap", "iova_to_phys" };
 
-/* ns per page of one sample: the reps of a cycle count as pages too. */
-static double ns_page(const struct work *w, double sec)
+/* Pages of one sample: the reps of a cycle count as pages too. */
+static double pages_per_sample(const struct work *w)
 {
-	return sec * 1e9 / ((double)w->pages * (w->lookups ? 1 : w->reps));
+	return (double)w->pages * (w->lookups ? 1 : w->reps);
 }
 
 struct row {
 	const struct work *w;
 	enum op op;
-	double lib_best, lib_med, base_med, ratio, ratio_best;
+	struct bench_fig f;
 	bool batched, met;
 };
 
@@ -608,20 +513,15 @@ static unsigned int rows(const struct work *works, struct row *out)
 		const struct work *w = &works[i];
 
 		for (unsigned int op = 0; op < NR_OPS; op++) {
-			const struct samples *l = &w->t[op][LIB], *b = &w->t[op][BASE];
 			struct row *r = &out[n];
 
-			if (!l->n)
+			if (!w->p[op].t[LIB].n)
 				continue;
 			r->w = w;
 			r->op = op;
-			r->lib_best = ns_page(w, bench_best(l));
-			r->lib_med = ns_page(w, bench_median(l->v, l->n));
-			r->base_med = ns_page(w, bench_median(b->v, b->n));
-			r->ratio = bench_median(w->ratio[op], l->n);
-			r->ratio_best = bench_best(l) / bench_best(b);
+			bench_fig_of(&w->p[op], 1e9, pages_per_sample(w), &r->f);
 			r->batched = w->per_call > 1 && !w->lookups;
-			r->met = r->ratio <= 1.5 && (!r->batched || r->lib_med <= 1.5);
+			r->met = r->f.ratio <= 1.5 && (!r->batched || r->f.med <= 1.5);
 			n++;
 		}
 	}
@@ -637,27 +537,22 @@ static void print_human(const struct work *works, const struct opts *o)
 	       "baseline interleaved on the same stream; ratio = median of per-run ratios\n"
 	       "(ratio of bests); Ir = instructions per page under callgrind\n\n",
 	       IOK_VERSION, o->fmt == IOK_PGTABLE_X86_64 ? "x86-64" : "ARM LPAE S1",
-	       o->seed, o->runs);
+	       o->b.seed, o->b.runs);
 	printf("%-13s %-8s %9s %9s %9s %13s %7s %7s %6s  %s\n", "op", "stream", "best ns",
 	       "med ns", "base ns", "ratio", "Ir", "base Ir", "Ir x", "target");
 	for (unsigned int i = 0; i < n; i++) {
 		const struct row *r = &rs[i];
-		const double *ir = r->w->ir[r->op];
-		char irs[3][16] = { "-", "-", "-" }, ratio[24];
+		char irs[3][16], ratio[24];
 
-		if (ir[LIB] >= 0 && ir[BASE] > 0) {
-			snprintf(irs[0], sizeof(irs[0]), "%.1f", ir[LIB]);
-			snprintf(irs[1], sizeof(irs[1]), "%.1f", ir[BASE]);
-			snprintf(irs[2], sizeof(irs[2]), "%.2f", ir[LIB] / ir[BASE]);
-		}
-		snprintf(ratio, sizeof(ratio), "%.2f (%.2f)", r->ratio, r->ratio_best);
+		bench_ir_text(r->w->p[r->op].ir, 1, irs);
+		bench_ratio_text(ratio, sizeof(ratio), &r->f);
 		printf("%-13s %-8s %9.2f %9.2f %9.2f %13s %7s %7s %6s  %s\n", op_names[r->op],
-		       r->w->name, r->lib_best, r->lib_med, r->base_med, ratio, irs[0], irs[1],
+		       r->w->name, r->f.best, r->f.med, r->f.base_med, ratio, irs[0], irs[1],
 		       irs[2], r->met ? "met" : "MISSED");
 	}
 	printf("\nstreams:");
 	for (unsigned int i = 0; i < NR_WORK; i++)
-		printf("%s %s: %s", i ? ";" : "", works[i].name, works[i].label);
+		bench_print_item(i, works[i].name, works[i].label);
 	printf(".\ntarget: ratio <= 1.5 on every row, and <= 1.5 ns per page batched.\n");
 }
 
@@ -669,24 +564,17 @@ static void print_json(const struct work *works, const struct opts *o)
 
 	printf("{\"bench\":\"iok-bench-pgtable\",\"version\":\"%s\",\"format\":\"%s\","
 	       "\"seed\":%" PRIu64 ",\"runs\":%u,\"rows\":[", IOK_VERSION,
-	       o->fmt == IOK_PGTABLE_X86_64 ? "x86_64" : "arm_lpae_s1", o->seed, o->runs);
+	       o->fmt == IOK_PGTABLE_X86_64 ? "x86_64" : "arm_lpae_s1", o->b.seed, o->b.runs);
 	for (unsigned int i = 0; i < n; i++) {
 		const struct row *r = &rs[i];
-		const double *ir = r->w->ir[r->op];
 
 		all &= r->met;
-		printf("%s{\"op\":\"%s\",\"stream\":\"%s\",\"pages\":%zu,\"pages_per_call\":%zu,"
-		       "\"ns_per_page\":{\"best\":%.3f,\"median\":%.3f},"
-		       "\"baseline_ns_per_page\":{\"median\":%.3f},"
-		       "\"ratio\":{\"median\":%.3f,\"best\":%.3f}",
+		printf("%s{\"op\":\"%s\",\"stream\":\"%s\",\"pages\":%zu,\"pages_per_call\":%zu,",
 		       i ? "," : "", op_names[r->op], r->w->name, r->w->pages,
-		       r->w->lookups ? 1 : r->w->per_call, r->lib_best, r->lib_med,
-		       r->base_med, r->ratio, r->ratio_best);
-		if (ir[LIB] >= 0 && ir[BASE] > 0)
-			printf(",\"ir_per_page\":%.2f,\"baseline_ir_per_page\":%.2f,\"ir_ratio\":%.3f",
-			       ir[LIB], ir[BASE], ir[LIB] / ir[BASE]);
-		else
-			printf(",\"ir_per_page\":null,\"baseline_ir_per_page\":null,\"ir_ratio\":null");
+		       r->w->lookups ? 1 : r->w->per_call);
+		bench_json_fig("page", &r->f);
+		printf(",");
+		bench_json_ir("page", 2, r->w->p[r->op].ir);
 		printf(",\"target_met\":%s}", r->met ? "true" : "false");
 	}
 	printf("],\"targets_met\":%s}\n", all ? "true" : "false");
@@ -694,98 +582,60 @@ static void print_json(const struct work *works, const struct opts *o)
 
 /* ---- options ----------------------------------------------------------- */
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"Usage: iok-bench-pgtable [--json] [--callgrind] [--runs N] [--seed N] [--format x86|arm]\n"
-		"Time I/O page-table map, unmap and iova_to_phys against a bare radix table.\n"
-		"  --json         one JSON object instead of the table\n"
-		"  --callgrind    also count instructions per page under valgrind's callgrind\n"
-		"  --runs N       runs per figure (default 21)\n"
-		"  --seed N       operation-stream seed (default 1)\n"
-		"  --format F     x86 (x86-64, default) or arm (ARM LPAE stage 1)\n");
-}
+static const char usage[] =
+	"Usage: iok-bench-pgtable [--json] [--callgrind] [--runs N] [--seed N] [--format x86|arm]\n"
+	"Time I/O page-table map, unmap and iova_to_phys against a bare radix table.\n"
+	"  --json         one JSON object instead of the table\n"
+	"  --callgrind    also count instructions per page under valgrind's callgrind\n"
+	"  --runs N       runs per figure (default 21)\n"
+	"  --seed N       operation-stream seed (default 1)\n"
+	"  --format F     x86 (x86-64, default) or arm (ARM LPAE stage 1)\n";
 
-static int parse_opts(struct opts *o, int argc, char **argv)
+static int parse_opt(void *arg, int val, const char *optarg)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "callgrind", no_argument, NULL, 'c' },
-		{ "runs", required_argument, NULL, 'r' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "cg-work", required_argument, NULL, 'w' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	int c;
+	struct opts *o = arg;
 
-	*o = (struct opts){ .runs = 21, .seed = 1, .cg_work = -1, .fmt = IOK_PGTABLE_X86_64 };
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			o->json = true;
-			break;
-		case 'c':
-			o->callgrind = true;
-			break;
-		case 'r':
-			o->runs = strtoul(optarg, NULL, 10);
-			if (!o->runs || o->runs > MAX_RUNS)
-				return -EINVAL;
-			break;
-		case 's':
-			o->seed = strtoull(optarg, NULL, 0);
-			break;
-		case 'f':
-			if (!strcmp(optarg, "x86"))
-				o->fmt = IOK_PGTABLE_X86_64;
-			else if (!strcmp(optarg, "arm"))
-				o->fmt = IOK_PGTABLE_ARM_LPAE_S1;
-			else
-				return -EINVAL;
-			break;
-		case 'w':
-			o->cg_work = strtol(optarg, NULL, 10);
-			if (o->cg_work < 0 || o->cg_work >= NR_WORK)
-				return -EINVAL;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		default:
-			return -EINVAL;
-		}
-	}
-	return optind == argc ? 0 : -EINVAL;
+	if (val != 'f')
+		return -EINVAL;
+	if (!strcmp(optarg, "x86"))
+		o->fmt = IOK_PGTABLE_X86_64;
+	else if (!strcmp(optarg, "arm"))
+		o->fmt = IOK_PGTABLE_ARM_LPAE_S1;
+	else
+		return -EINVAL;
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
+	static const struct option extra[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{}
+	};
 	struct work works[NR_WORK] = {};
-	struct opts o;
+	struct opts o = { .fmt = IOK_PGTABLE_X86_64 };
+	const struct bench_cli cli = { .usage = usage, .runs = 21, .cg_opt = "cg-work",
+		.cg_max = NR_WORK, .extra = extra, .parse = parse_opt, .arg = &o };
 	int rc;
 
-	if (parse_opts(&o, argc, argv)) {
-		usage(stderr);
+	if (bench_parse(&cli, &o.b, argc, argv))
 		return 2;
-	}
 	rc = setup(works, &o);
-	if (!rc && o.cg_work >= 0)
+	if (!rc && o.b.cg_child >= 0)
 		rc = callgrind_child(works, &o) ? -EIO : 0;
 	else if (!rc)
 		rc = measure(works, &o);
-	if (!rc && o.cg_work < 0 && o.callgrind && cg_measure(works, &o))
-		fprintf(stderr, "iok-bench-pgtable: callgrind failed; is valgrind installed?\n");
-	if (!rc && o.cg_work < 0) {
-		if (o.json)
+	if (!rc && o.b.cg_child < 0 && o.b.callgrind)
+		cg_measure(works, &o);
+	if (!rc && o.b.cg_child < 0) {
+		if (o.b.json)
 			print_json(works, &o);
 		else
 			print_human(works, &o);
 	}
 	if (rc)
-		fprintf(stderr, "iok-bench-pgtable: %s\n", rc == -EIO ?
-			"the library and the baseline disagree, or a call failed" : strerror(-rc));
+		bench_print_error("iok-bench-pgtable", rc,
+				  "the library and the baseline disagree, or a call failed");
 	for (unsigned int i = 0; i < NR_WORK; i++)
 		work_free(&works[i]);
 	return rc ? 1 : 0;
