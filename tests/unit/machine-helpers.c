@@ -62,6 +62,33 @@ struct iok_machine *t_machine(struct iok_topo *t, const char *drivers)
 	return m;
 }
 
+/* @json is a test's own template, passed on as t_loadf()'s format. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+static struct iok_topo *load_template(struct iok_ctx *ctx, const char *json, struct t_boot o)
+{
+	return t_loadf(ctx, json, o.iommu ? o.iommu : "intel", o.kernel ? o.kernel : "6.19",
+		       o.units ? o.units : "");
+}
+#pragma GCC diagnostic pop
+
+struct iok_topo *t_boot_load(struct iok_ctx *ctx, const char *json, struct t_boot o)
+{
+	struct iok_topo *t = load_template(ctx, json, o);
+
+	t_param(t, "absent", o.absent);
+	t_param(t, "cmdline", o.cmdline);
+	t_param(t, "no_iommu", o.no_iommu);
+	return t;
+}
+
+struct iok_machine *t_fx_boot(struct t_fx *x, const char *json, struct t_boot o)
+{
+	x->t = t_boot_load(x->ctx, json, o);
+	x->m = t_machine(x->t, o.drivers);
+	return x->m;
+}
+
 struct iok_fabric *t_fabric(struct iok_machine *m)
 {
 	struct iok_fabric *f = NULL;

@@ -53,6 +53,21 @@ void t_param(struct iok_topo *t, const char *key, const char *value);
 /* iok_machine_new(), or iok_machine_new_drivers() with @drivers. */
 struct iok_machine *t_machine(struct iok_topo *t, const char *drivers);
 
+/*
+ * What a test machine boots with: the IOMMU driver ("intel" by default),
+ * the kernel ("6.19"), a units description (""), and parameters left unset
+ * when NULL. @json takes iommu, kernel and units as its three %s.
+ */
+struct t_boot {
+	const char *iommu, *kernel, *units, *absent, *cmdline, *no_iommu, *drivers;
+};
+
+/* t_loadf() of @json with @o's parameters set. */
+struct iok_topo *t_boot_load(struct iok_ctx *ctx, const char *json, struct t_boot o);
+
+/* t_boot_load() into @x->t, then t_machine() into @x->m. */
+struct iok_machine *t_fx_boot(struct t_fx *x, const char *json, struct t_boot o);
+
 /* iok_fabric_new(), iok_sva_new() and iok_dma_new() that must succeed. */
 struct iok_fabric *t_fabric(struct iok_machine *m);
 struct iok_sva *t_sva(struct iok_fabric *f);

@@ -53,10 +53,6 @@ struct fx {
 	struct t_fx;		/* ctx, t, m; t2, m2: a second machine, for misuse */
 };
 
-struct opts {
-	const char *iommu, *kernel, *units, *absent, *cmdline, *drivers;
-};
-
 static int setup(void **state)
 {
 	return t_fx_alloc(state, sizeof(struct fx));
@@ -67,24 +63,12 @@ static int teardown(void **state)
 	return t_fx_teardown(state);
 }
 
-static struct iok_topo *load(struct fx *f, struct opts o)
+static struct iok_topo *load(struct fx *f, struct t_boot o)
 {
-	struct iok_topo *t = t_loadf(f->ctx, machine_json, o.iommu ? o.iommu : "intel",
-				     o.kernel ? o.kernel : "6.19", o.units ? o.units : "");
-
-	t_param(t, "absent", o.absent);
-	t_param(t, "cmdline", o.cmdline);
-	return t;
+	return t_boot_load(f->ctx, machine_json, o);
 }
 
-static struct iok_machine *boot(struct fx *f, struct opts o)
-{
-	f->t = load(f, o);
-	f->m = t_machine(f->t, o.drivers);
-	return f->m;
-}
-
-#define BOOT(f, ...) boot(f, (struct opts){ __VA_ARGS__ })
+#define BOOT(f, ...) t_fx_boot((struct t_fx *)(f), machine_json, (struct t_boot){ __VA_ARGS__ })
 
 static struct iok_dev *D(struct fx *f, const char *bdf)
 {
@@ -240,7 +224,7 @@ static void default_domain_cmdline(void **state)
 		f->t = NULL;
 	}
 	/* A value that is not a boolean changes nothing. */
-	f->t = load(f, (struct opts){ .cmdline = "iommu=pt" });
+	f->t = load(f, (struct t_boot){ .cmdline = "iommu=pt" });
 	assert_int_equal(iok_topo_set_param(f->t, "cmdline", "iommu.strict=maybe"), -EINVAL);
 	assert_non_null(strstr(iok_get_error(f->ctx), "maybe"));
 	assert_string_equal(iok_topo_get_param(f->t, "cmdline"), "iommu=pt");
@@ -1316,7 +1300,7 @@ static void misuse_changes_nothing(void **state)
 	struct iok_domain *out = NULL;
 
 	BOOT(f, .absent = "04:00.0");
-	f->t2 = load(f, (struct opts){ 0 });
+	f->t2 = load(f, (struct t_boot){ 0 });
 	assert_int_equal(iok_machine_new(f->t2, &f->m2), 0);
 	rg = G(f, "01:00.0");
 	def = iok_rgroup_get_domain(rg);
@@ -1374,7 +1358,7 @@ static void machine_drivers_list(void **state)
 	struct fx *f = *state;
 	struct iok_machine *m = NULL;
 
-	f->t = load(f, (struct opts){ .units = TWO_UNITS });
+	f->t = load(f, (struct t_boot){ .units = TWO_UNITS });
 	assert_int_equal(iok_machine_new_drivers(f->t, "intel,sparc", &m), -EINVAL);
 	assert_non_null(strstr(iok_get_error(f->ctx), "sparc"));
 	assert_int_equal(iok_machine_new_drivers(f->t, "arm,arm,arm", &m), -EINVAL);

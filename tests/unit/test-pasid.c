@@ -59,10 +59,6 @@ struct fx {
 	struct t_fx;		/* ctx, t, m; t2, m2: a second machine, for misuse */
 };
 
-struct opts {
-	const char *iommu, *kernel, *units, *absent, *no_iommu, *drivers;
-};
-
 static int setup(void **state)
 {
 	return t_fx_alloc(state, sizeof(struct fx));
@@ -73,24 +69,12 @@ static int teardown(void **state)
 	return t_fx_teardown(state);
 }
 
-static struct iok_topo *load(struct fx *f, struct opts o)
+static struct iok_topo *load(struct fx *f, struct t_boot o)
 {
-	struct iok_topo *t = t_loadf(f->ctx, machine_json, o.iommu ? o.iommu : "intel",
-				     o.kernel ? o.kernel : "6.19", o.units ? o.units : "");
-
-	t_param(t, "absent", o.absent);
-	t_param(t, "no_iommu", o.no_iommu);
-	return t;
+	return t_boot_load(f->ctx, machine_json, o);
 }
 
-static struct iok_machine *boot(struct fx *f, struct opts o)
-{
-	f->t = load(f, o);
-	f->m = t_machine(f->t, o.drivers);
-	return f->m;
-}
-
-#define BOOT(f, ...) boot(f, (struct opts){ __VA_ARGS__ })
+#define BOOT(f, ...) t_fx_boot((struct t_fx *)(f), machine_json, (struct t_boot){ __VA_ARGS__ })
 
 static struct iok_dev *D(struct fx *f, const char *bdf)
 {
@@ -671,7 +655,7 @@ static void misuse(void **state)
 	struct iok_pasid_info in;
 
 	BOOT(f);
-	f->t2 = load(f, (struct opts){ 0 });
+	f->t2 = load(f, (struct t_boot){ 0 });
 	assert_int_equal(iok_machine_new(f->t2, &f->m2), 0);
 	d = paging(f, "01:00.0");
 	assert_int_equal(iok_domain_alloc_paging(f->m2, t_dev(f->t2, "01:00.0"), &other), 0);
